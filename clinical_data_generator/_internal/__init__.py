@@ -1,0 +1,1 @@
+"""Private helpers: random streams, Arrow helpers, reference data, validation."""

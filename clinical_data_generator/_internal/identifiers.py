@@ -1,0 +1,95 @@
+"""Synthetic identifiers that are well-formed but can never belong to a real person or entity.
+
+Rules (DESIGN.md section 6, DATA.md):
+- SSN: area 900-999, group 01-49 -- never issued as an SSN and never an ITIN (ITIN groups are
+  50-65, 70-88, 90-92, 94-99).
+- Phone: a real area code, exchange 555, line 0100-0199 (reserved for fiction).
+- E-mail: RFC 2606 example domains only.
+- NPI: starts with 2 (none issued so far), Luhn check digit over prefix 80840 + 9 digits.
+- EIN: IRS campus prefixes that were never assigned.
+- MBI: CMS 11-character layout, letters from the allowed set (no S, L, O, I, B, Z).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import arrow
+from .checksums import int_digits, npi_check_digit
+from .rng import seeded_bijection
+
+EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+NEVER_ASSIGNED_EIN_PREFIXES = (
+    "00", "07", "08", "09", "17", "18", "19", "28", "29", "49", "69", "70", "78", "79", "89", "96", "97",
+)  # fmt: skip
+MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
+_DIGITS = "0123456789"
+
+
+def ssn(rng: np.random.Generator, n: int) -> pa.Array:
+    area = rng.integers(900, 1000, n)
+    group = rng.integers(1, 50, n)
+    serial = rng.integers(1, 10000, n)
+    return arrow.join(arrow.digits(area, 3), arrow.digits(group, 2), arrow.digits(serial, 4), sep="-")
+
+
+def phone(rng: np.random.Generator, area_codes: pa.Array) -> pa.Array:
+    line = rng.integers(100, 200, len(area_codes))
+    return arrow.join(area_codes, "555", arrow.digits(line, 4), sep="-")
+
+
+def email(rng: np.random.Generator, first: pa.Array, last: pa.Array) -> pa.Array:
+    n = len(first)
+    number = arrow.digits(rng.integers(1, 100, n), 2)
+    domain = arrow.take(pa.array(EMAIL_DOMAINS), rng.integers(0, len(EMAIL_DOMAINS), n))
+    local = arrow.join(pc.utf8_lower(first), pc.utf8_lower(last), sep=".")
+    local = pc.replace_substring_regex(local, r"[^a-z.]", "")
+    return arrow.join(arrow.join(local, number), domain, sep="@")
+
+
+def npi(positions: np.ndarray, *, seed: int, name: str) -> pa.Array:
+    """NPIs for entity positions: '2' + 8 seeded-unique digits + check digit."""
+    body = 200_000_000 + seeded_bijection(positions, seed=seed, name=name, modulus=100_000_000)
+    check = npi_check_digit(int_digits(body, 9))
+    return arrow.digits(body * 10 + check, 10)
+
+
+def ein(positions: np.ndarray, *, seed: int, name: str) -> pa.Array:
+    """EINs 'NN-NNNNNNN' with never-assigned prefixes, unique per position."""
+    prefixes = len(NEVER_ASSIGNED_EIN_PREFIXES)
+    value = seeded_bijection(positions, seed=seed, name=name, modulus=prefixes * 10_000_000)
+    prefix = arrow.take(pa.array(NEVER_ASSIGNED_EIN_PREFIXES), value // 10_000_000)
+    return arrow.join(prefix, arrow.digits(value % 10_000_000, 7), sep="-")
+
+
+def mbi(rng: np.random.Generator, n: int) -> pa.Array:
+    """Medicare Beneficiary Identifiers: C A AN N A AN N A A N N."""
+    alnum = MBI_LETTERS + _DIGITS
+    layout = ("123456789", MBI_LETTERS, alnum, _DIGITS, MBI_LETTERS, alnum, _DIGITS,
+              MBI_LETTERS, MBI_LETTERS, _DIGITS, _DIGITS)  # fmt: skip
+    cols = []
+    for alphabet in layout:
+        table = np.frombuffer(alphabet.encode("ascii"), dtype=np.uint8)
+        cols.append(table[rng.integers(0, table.size, n)])
+    return arrow.fixed_width(np.column_stack(cols) if n else np.zeros((0, 11), np.uint8))
+
+
+def identity(rng: np.random.Generator, n: int) -> pa.Array:
+    """Seeded ids in UUID version-4 layout (8-4-4-4-12 lowercase hex)."""
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    hexchars = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    nibbles = np.empty((n, 32), dtype=np.uint8)
+    nibbles[:, 0::2] = hexchars[raw >> 4]
+    nibbles[:, 1::2] = hexchars[raw & 0x0F]
+    dash = np.full((n, 1), ord("-"), dtype=np.uint8)
+    parts = [nibbles[:, 0:8], dash, nibbles[:, 8:12], dash, nibbles[:, 12:16], dash,
+             nibbles[:, 16:20], dash, nibbles[:, 20:32]]  # fmt: skip
+    return arrow.fixed_width(np.hstack(parts))
+
+
+def prefixed(prefix: str, values: np.ndarray, width: int) -> pa.Array:
+    return arrow.join(prefix, arrow.digits(values, width))

@@ -1,0 +1,189 @@
+"""Lazy, cached loading of the packaged reference data (see ``data/README.md``).
+
+Nothing is read at import time; each table is parsed once per process on first use and turned
+into the numpy / Arrow arrays the samplers need.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+RACE_GROUPS = ("white", "black", "api", "aian", "multiple", "hispanic")
+FIRST_DECADE = 1880
+LAST_DECADE = 2010
+
+
+def read_table(name: str, types: dict[str, pa.DataType] | None = None) -> pa.Table:
+    source = resources.files("clinical_data_generator.data").joinpath(name)
+    with source.open("rb") as raw:
+        data = raw.read()
+    compression = "gzip" if name.endswith(".gz") else None
+    stream = pa.input_stream(pa.py_buffer(data), compression=compression)
+    convert = pacsv.ConvertOptions(
+        column_types=types or {}, strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    return pacsv.read_csv(stream, convert_options=convert)
+
+
+def cumulative(weights: np.ndarray) -> np.ndarray:
+    """Normalised cumulative weights for :func:`sample`."""
+    c = np.cumsum(np.asarray(weights, dtype=np.float64))
+    return c / c[-1]
+
+
+def sample(rng: np.random.Generator, cum: np.ndarray, size: int) -> np.ndarray:
+    """Indices drawn from the distribution whose normalised cumulative weights are ``cum``."""
+    idx = np.searchsorted(cum, rng.random(size), side="right")
+    return np.minimum(idx, cum.size - 1)
+
+
+@attrs.frozen
+class WeightedStrings:
+    values: pa.Array
+    cum: np.ndarray
+
+    @classmethod
+    def from_table(cls, table: pa.Table, value: str, weight: str = "weight") -> WeightedStrings:
+        return cls(table[value].combine_chunks(), cumulative(table[weight].to_numpy()))
+
+
+@attrs.frozen
+class FirstNames:
+    names: pa.Array
+    # cum[(decade, sex)] -> (offset into names, cumulative weights)
+    groups: dict[tuple[int, str], tuple[int, np.ndarray]]
+
+
+@attrs.frozen
+class Surnames:
+    names: pa.Array
+    cum_by_group: dict[str, np.ndarray]
+
+
+@attrs.frozen
+class ZipCodes:
+    zip: pa.Array
+    city: pa.Array
+    state: pa.Array
+    county: pa.Array
+    area_code: pa.Array
+    latitude: np.ndarray
+    longitude: np.ndarray
+    cum_population: np.ndarray
+    race_cum: np.ndarray  # (n, 6) cumulative race shares per ZIP
+    state_codes: np.ndarray  # (n,) int index into ``states``
+    states: tuple[str, ...]
+
+
+@attrs.frozen
+class Taxonomies:
+    code: pa.Array
+    display: pa.Array
+    specialty: pa.Array
+    credential: pa.Array
+    specialty_np: np.ndarray
+    individual: np.ndarray
+    weight: np.ndarray
+
+
+@functools.cache
+def first_names() -> FirstNames:
+    t = read_table("first_names.csv.gz", {"decade": pa.int32(), "weight": pa.int64()})
+    decades = t["decade"].to_numpy()
+    sexes = np.asarray(t["sex"].to_pylist())
+    weights = t["weight"].to_numpy()
+    groups: dict[tuple[int, str], tuple[int, np.ndarray]] = {}
+    for decade in np.unique(decades):
+        for sex in ("F", "M"):
+            rows = np.flatnonzero((decades == decade) & (sexes == sex))
+            groups[(int(decade), sex)] = (int(rows[0]), cumulative(weights[rows]))
+    return FirstNames(t["name"].combine_chunks(), groups)
+
+
+@functools.cache
+def surnames() -> Surnames:
+    t = read_table("surnames.csv.gz", {"count": pa.int64()})
+    count = t["count"].to_numpy().astype(np.float64)
+    cum = {g: cumulative(count * t[g].to_numpy()) for g in RACE_GROUPS}
+    return Surnames(t["surname"].combine_chunks(), cum)
+
+
+@functools.cache
+def zip_codes() -> ZipCodes:
+    t = read_table("zip_codes.csv.gz", {"zip": pa.string(), "area_code": pa.string()})
+    shares = np.column_stack([t[g].to_numpy() for g in RACE_GROUPS])
+    race_cum = np.cumsum(shares, axis=1)
+    race_cum /= race_cum[:, -1:]
+    state = t["state"].combine_chunks()
+    states = tuple(sorted(set(state.to_pylist())))
+    state_codes = pc.index_in(state, value_set=pa.array(states)).to_numpy()
+    return ZipCodes(
+        zip=t["zip"].combine_chunks(),
+        city=t["city"].combine_chunks(),
+        state=state,
+        county=t["county"].combine_chunks(),
+        area_code=t["area_code"].combine_chunks(),
+        latitude=t["latitude"].to_numpy(),
+        longitude=t["longitude"].to_numpy(),
+        cum_population=cumulative(t["population"].to_numpy()),
+        race_cum=race_cum,
+        state_codes=state_codes.astype(np.int64),
+        states=states,
+    )
+
+
+@functools.cache
+def race_ethnicity_codes() -> dict[str, tuple[str, str]]:
+    """``{census_group or code: (code, display)}`` for OMB race and ethnicity categories."""
+    t = read_table("race_ethnicity_codes.csv", {"code": pa.string(), "census_group": pa.string()})
+    out: dict[str, tuple[str, str]] = {}
+    for row in t.to_pylist():
+        out[row["code"]] = (row["code"], row["display"])
+    return out
+
+
+@functools.cache
+def languages() -> dict[str, WeightedStrings]:
+    """Language (BCP-47 code) distribution per census race group."""
+    t = read_table("languages.csv", {"weight": pa.int64()})
+    group = np.asarray(t["census_group"].to_pylist())
+    out = {}
+    for g in RACE_GROUPS:
+        rows = np.flatnonzero(group == g)
+        out[g] = WeightedStrings.from_table(t.take(pa.array(rows)), "code")
+    return out
+
+
+@functools.cache
+def weighted(name: str, column: str) -> WeightedStrings:
+    """A two-column ``value,weight`` file as a sampler (street names, suffixes, notes)."""
+    return WeightedStrings.from_table(read_table(name, {"weight": pa.int64()}), column)
+
+
+@functools.cache
+def words(kind: str) -> pa.Array:
+    """One word list of ``organization_words.csv``."""
+    t = read_table("organization_words.csv")
+    mask = pc.equal(t["kind"], kind)
+    return t.filter(mask)["word"].combine_chunks()
+
+
+@functools.cache
+def taxonomies() -> Taxonomies:
+    t = read_table("taxonomies.csv", {"weight": pa.int64(), "credential": pa.string()})
+    return Taxonomies(
+        code=t["code"].combine_chunks(),
+        display=t["display"].combine_chunks(),
+        specialty=t["specialty"].combine_chunks(),
+        credential=t["credential"].combine_chunks(),
+        specialty_np=np.asarray(t["specialty"].to_pylist()),
+        individual=np.asarray(t["entity"].to_pylist()) == "individual",
+        weight=t["weight"].to_numpy().astype(np.float64),
+    )

@@ -1,0 +1,20 @@
+"""Vectorised generators, one module per entity family; ``population`` composes them."""
+
+from __future__ import annotations
+
+from .coverages import CoverageGenerator
+from .members import MemberGenerator
+from .payers import PayerGenerator
+from .population import DEFAULT_AS_OF, Population
+from .providers import ProviderGenerator
+from .sponsors import SponsorGenerator
+
+__all__ = [
+    "DEFAULT_AS_OF",
+    "CoverageGenerator",
+    "MemberGenerator",
+    "PayerGenerator",
+    "Population",
+    "ProviderGenerator",
+    "SponsorGenerator",
+]

@@ -1,0 +1,129 @@
+"""Household structure of one block: who lives with whom, their ages and lines of business."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from .._internal import refdata
+from ._lookup import COMMERCIAL, INDIVIDUAL, MEDICAID, MEDICARE
+
+# Adult (18+) age distribution by band, US Census 2020 (share of adults, percent).
+_ADULT_BANDS = ((18, 24, 11.9), (25, 34, 17.6), (35, 44, 16.6), (45, 54, 15.6), (55, 64, 16.4),
+                (65, 74, 12.8), (75, 84, 6.6), (85, 105, 2.5))  # fmt: skip
+
+# Line of business of the subscriber by age: commercial, individual, medicare, medicaid.
+_LOB_UNDER_65 = np.array([0.66, 0.10, 0.0, 0.24])
+_LOB_65_PLUS = np.array([0.12, 0.0, 0.88, 0.0])
+
+# Chance of a covered spouse and of covered children by subscriber age band (18-24, 25-34, ...).
+_SPOUSE = np.array([0.10, 0.40, 0.55, 0.58, 0.55, 0.50, 0.45, 0.35])
+_CHILDREN = np.array([0.12, 0.42, 0.55, 0.38, 0.10, 0.01, 0.0, 0.0])
+_CHILD_COUNT = refdata.cumulative(np.array([42.0, 38.0, 14.0, 6.0]))  # 1..4 children
+
+ROLE_SUBSCRIBER, ROLE_SPOUSE, ROLE_CHILD = 0, 1, 2
+
+
+@attrs.frozen
+class AgeRange:
+    """Inclusive age limits for every member (cohorts by age band)."""
+
+    low: int = 0
+    high: int = 105
+
+
+@attrs.frozen
+class Households:
+    """Member-level arrays of a block, in household order (subscriber, spouse, children)."""
+
+    household: np.ndarray  # household index within the block, per member
+    role: np.ndarray
+    age: np.ndarray
+    lob: np.ndarray  # per household
+    start: np.ndarray  # first member row of each household
+    size: np.ndarray  # members per household (after trimming to the block size)
+
+    @property
+    def count(self) -> int:
+        return int(self.start.size)
+
+
+def _adult_ages(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndarray:
+    ages = np.arange(18, 106)
+    weights = np.zeros(ages.size)
+    for lo, hi, share in _ADULT_BANDS:
+        band = (ages >= lo) & (ages <= hi)
+        weights[band] = share / band.sum()
+    weights[(ages < low) | (ages > high)] = 0.0
+    if weights.sum() == 0:  # only possible for ranges above 99
+        weights[-1] = 1.0
+    return ages[refdata.sample(rng, refdata.cumulative(weights), n)]
+
+
+def build(
+    rng: np.random.Generator,
+    n: int,
+    *,
+    ages: AgeRange,
+    lob_allowed: np.ndarray,
+    dependents: bool,
+) -> Households:
+    """Draw households until they hold exactly ``n`` members (the last one may be trimmed)."""
+    h = n  # every household has at least one member, so n households always suffice
+    child_only = ages.high < 18
+    if child_only:
+        # Child-only policies (e.g. CHIP): the child is the subscriber.
+        sub_age = rng.integers(ages.low, ages.high + 1, h)
+    else:
+        low = max(ages.low, 18)
+        if not lob_allowed[[COMMERCIAL, INDIVIDUAL, MEDICAID]].any():
+            low = max(low, 65)  # Medicare only
+        sub_age = _adult_ages(rng, h, low, ages.high)
+    lob = _lines_of_business(rng, sub_age, lob_allowed, child_only)
+
+    band = np.clip(np.searchsorted([25, 35, 45, 55, 65, 75, 85], sub_age, side="right"), 0, 7)
+    can_have = dependents & (lob != MEDICARE) & ~child_only
+    spouse_ok = can_have & (ages.high >= 18)
+    has_spouse = spouse_ok & (rng.random(h) < _SPOUSE[band])
+    max_child = np.where(lob == MEDICAID, 18, 25)
+    child_high = np.minimum(np.minimum(max_child, sub_age - 16), ages.high)
+    child_low = max(ages.low, 0)
+    has_children = can_have & (child_high >= child_low) & (rng.random(h) < _CHILDREN[band])
+    n_children = np.where(has_children, 1 + refdata.sample(rng, _CHILD_COUNT, h), 0)
+    size = 1 + has_spouse.astype(np.int64) + n_children
+
+    total = np.cumsum(size)
+    k = int(np.searchsorted(total, n)) + 1  # households needed to reach n members
+    size = size[:k].copy()
+    size[-1] -= int(total[k - 1] - n)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    household = np.repeat(np.arange(k), size)
+    position = np.arange(n) - start[household]
+    spouse = has_spouse[:k][household]
+    role = np.where(position == 0, ROLE_SUBSCRIBER, np.where(spouse & (position == 1), ROLE_SPOUSE, ROLE_CHILD))
+
+    age = sub_age[:k][household].astype(np.int64)
+    spouse_rows = role == ROLE_SPOUSE
+    spouse_age = age[spouse_rows] + np.round(rng.normal(-1.5, 4.0, int(spouse_rows.sum()))).astype(np.int64)
+    age[spouse_rows] = np.clip(spouse_age, max(ages.low, 18), max(ages.high, 18))
+    child_rows = role == ROLE_CHILD
+    hi = child_high[:k][household][child_rows]
+    age[child_rows] = child_low + np.floor(rng.random(int(child_rows.sum())) * (hi - child_low + 1)).astype(np.int64)
+    return Households(household=household, role=role, age=age, lob=lob[:k], start=start, size=size)
+
+
+def _lines_of_business(
+    rng: np.random.Generator, sub_age: np.ndarray, allowed: np.ndarray, child_only: bool
+) -> np.ndarray:
+    weights = np.where((sub_age >= 65)[:, None], _LOB_65_PLUS, _LOB_UNDER_65)
+    if child_only:
+        weights = np.tile(np.array([0.2, 0.1, 0.0, 0.7]), (sub_age.size, 1))
+    weights = weights * allowed
+    empty = weights.sum(axis=1) == 0
+    # An age whose usual lines are all excluded takes any allowed line it is eligible for.
+    eligible = np.where((sub_age >= 65)[:, None], allowed, allowed * np.array([1, 1, 0, 1]))
+    weights[empty] = eligible[empty]
+    weights[weights.sum(axis=1) == 0] = allowed
+    cum = np.cumsum(weights, axis=1)
+    cum /= cum[:, -1:]
+    return (cum < rng.random(sub_age.size)[:, None]).sum(axis=1)

@@ -1,0 +1,254 @@
+"""Population: composes the generators and runs them block by block, in one or more processes."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import functools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+from ..errors import InvalidArgumentError
+from ._context import BlockContext, Reference
+from .coverages import CoverageGenerator
+from .members import BLOCK_MEMBERS, MemberGenerator
+from .payers import PayerGenerator
+from .providers import ProviderGenerator
+from .sponsors import SponsorGenerator
+
+__all__ = ["DEFAULT_AS_OF", "MAX_MEMBERS", "MAX_SEED", "Population"]
+
+DEFAULT_AS_OF = dt.date(2026, 1, 1)
+MAX_MEMBERS = 1_000_000_000
+MAX_SEED = 2**63 - 1
+REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
+BLOCK_TABLES = ("members", "coverages")
+
+
+def _check_members(_: object, __: object, value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_MEMBERS:
+        raise InvalidArgumentError("members", value, f"an integer from 1 to {MAX_MEMBERS:,}")
+
+
+def _check_seed(_: object, __: object, value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_SEED:
+        raise InvalidArgumentError("seed", value, "an integer from 0 to 2**63 - 1")
+
+
+def _to_date(value: dt.date | str | None) -> dt.date:
+    if value is None:
+        return DEFAULT_AS_OF
+    if isinstance(value, dt.datetime):
+        raise InvalidArgumentError("as_of", value, "a date (YYYY-MM-DD), not a datetime")
+    if isinstance(value, dt.date):
+        parsed = value
+    else:
+        try:
+            parsed = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidArgumentError("as_of", value, "a date written YYYY-MM-DD") from None
+    if not dt.date(1950, 1, 1) <= parsed <= dt.date(2100, 12, 31):
+        raise InvalidArgumentError("as_of", value, "a date from 1950-01-01 to 2100-12-31")
+    return parsed
+
+
+def _check_payers(_: object, __: object, value: PayerGenerator) -> None:
+    if not isinstance(value.count, int) or not 1 <= value.count <= 50:
+        raise InvalidArgumentError("payers", value.count, "an integer from 1 to 50")
+
+
+@attrs.frozen
+class Population:
+    """A seeded synthetic population, generated in fixed-size blocks of members.
+
+    Block *b* depends only on (seed, options, *b*), so the output is identical whatever the
+    number of worker processes or the way blocks are split into shards.
+
+    Args:
+        members: Number of members, subscribers and dependents together (1 to 1e9).
+        seed: Seed of every random stream (0 to 2**63 - 1).
+        as_of: The reference date all other dates are relative to (default 2026-01-01).
+        member_generator: Demographics and cohort options (ages, states, lines of business).
+        coverage_generator: Enrollment-span options.
+        payer_generator: Payers and their plans.
+        sponsor_generator: Employer groups.
+        provider_generator: Practitioners and organisations.
+
+    Example:
+        >>> import clinical_data_generator as cdg
+        >>> pop = cdg.Population(members=10, seed=3)
+        >>> pop.generate().tables["members"].num_rows
+        10
+    """
+
+    members: int = attrs.field(validator=_check_members)
+    seed: int = attrs.field(default=0, validator=_check_seed, kw_only=True)
+    as_of: dt.date = attrs.field(default=None, converter=_to_date, kw_only=True)
+    member_generator: MemberGenerator = attrs.field(factory=MemberGenerator, kw_only=True)
+    coverage_generator: CoverageGenerator = attrs.field(factory=CoverageGenerator, kw_only=True)
+    payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True, validator=_check_payers)
+    sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
+    provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
+
+    @property
+    def block_count(self) -> int:
+        """Number of member blocks (``BLOCK_MEMBERS`` members each, the last may be smaller)."""
+        return -(-self.members // BLOCK_MEMBERS)
+
+    def reference(self) -> Reference:
+        """The population-wide tables (payers, plans, sponsors, providers), built once per process."""
+        return _reference(self)
+
+    def block(self, index: int) -> dict[str, pa.Table]:
+        """Generate the member tables of block ``index``."""
+        if not 0 <= index < self.block_count:
+            raise InvalidArgumentError("block", index, f"an integer from 0 to {self.block_count - 1}")
+        first = index * BLOCK_MEMBERS
+        ctx = BlockContext(
+            seed=self.seed,
+            block=index,
+            size=min(BLOCK_MEMBERS, self.members - first),
+            first_member=first,
+            as_of=self.as_of,
+            reference=self.reference(),
+        )
+        members = self.member_generator.block(ctx)
+        coverages = self.coverage_generator.block(ctx, members)
+        # A plan change moves the member's current plan to the second span's plan.
+        plan_ids = ctx.reference.plan_ids.take(
+            pa.array(coverages.current_plan_row[members.households.household])
+        )
+        table = members.table.set_column(
+            members.table.schema.get_field_index("plan_id"), members.table.schema.field("plan_id"), plan_ids
+        )
+        return {"members": table, "coverages": coverages.table}
+
+    def iter_blocks(
+        self,
+        blocks: range | None = None,
+        *,
+        workers: int = 1,
+        on_block: Callable[[int], None] | None = None,
+    ) -> Iterator[dict[str, pa.Table]]:
+        """Yield each block's tables in block order, computed by ``workers`` processes.
+
+        At most ``2 * workers`` blocks are in flight, so memory stays flat for any size.
+        """
+        blocks = range(self.block_count) if blocks is None else blocks
+        if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 256:
+            raise InvalidArgumentError("workers", workers, "an integer from 1 to 256")
+        if workers == 1 or len(blocks) <= 1:
+            for b in blocks:
+                yield self.block(b)
+                if on_block:
+                    on_block(b)
+            return
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: deque[tuple[int, cf.Future[dict[str, pa.Table]]]] = deque()
+            todo = iter(blocks)
+            for b in todo:
+                pending.append((b, pool.submit(_run_block, self, b)))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                b, future = pending.popleft()
+                result = future.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(_run_block, self, nxt)))
+                yield result
+                if on_block:
+                    on_block(b)
+
+    def options(self) -> dict[str, object]:
+        """The options that determine the output, as JSON-ready values (for the manifest)."""
+        def convert(_: type, __: attrs.Attribute[object], value: object) -> object:
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            if isinstance(value, tuple):
+                return list(value)
+            return value
+
+        return attrs.asdict(self, value_serializer=convert)
+
+    def generate(self, *, blocks: range | None = None, workers: int = 1) -> Dataset:
+        """Generate the population (or the given blocks of it) into a :class:`Dataset`."""
+        from ..dataset import Dataset
+
+        parts: dict[str, list[pa.Table]] = {name: [] for name in BLOCK_TABLES}
+        for tables in self.iter_blocks(blocks, workers=workers):
+            for name, table in tables.items():
+                parts[name].append(table)
+        tables = dict(self.reference().tables)
+        for name in BLOCK_TABLES:
+            tables[name] = _concat(parts[name], name)
+        return Dataset(tables, info=self.info())
+
+    def info(self) -> dict[str, object]:
+        """Package name and version plus :meth:`options`: what the manifest records."""
+        from .._version import __version__
+
+        return {"generator": "clinical-data-generator", "version": __version__, "options": self.options()}
+
+    def write(
+        self,
+        target: str | os.PathLike[str],
+        *,
+        formats: Sequence[str] | str = ("csv",),
+        workers: int = 1,
+        on_block: Callable[[int], None] | None = None,
+    ) -> dict[str, object]:
+        """Generate block by block straight into files (flat memory); return the manifest.
+
+        Produces the same bytes as ``self.generate().write(target, formats=formats)``.
+        """
+        from ..models import MODELS, arrow_schema
+        from ..serializers._output import normalise_formats, write_tables
+
+        normalise_formats(formats)  # fail before any work
+        reference = self.reference().tables
+        schemas = {name: arrow_schema(MODELS[name]) for name in (*REFERENCE_TABLES, *BLOCK_TABLES)}
+
+        def batches() -> Iterator[tuple[str, pa.RecordBatch]]:
+            for name in REFERENCE_TABLES:
+                for batch in reference[name].to_batches():
+                    yield name, batch
+            for tables in self.iter_blocks(workers=workers, on_block=on_block):
+                for name in BLOCK_TABLES:
+                    for batch in tables[name].to_batches():
+                        yield name, batch
+
+        return write_tables(target, formats, schemas, batches(), self.info())
+
+
+def _concat(tables: list[pa.Table], name: str) -> pa.Table:
+    from ..models import MODELS, arrow_schema
+
+    if not tables:
+        return arrow_schema(MODELS[name]).empty_table()
+    return pa.concat_tables(tables)
+
+
+def _run_block(population: Population, index: int) -> dict[str, pa.Table]:
+    return population.block(index)
+
+
+@functools.lru_cache(maxsize=4)
+def _reference(population: Population) -> Reference:
+    seed, as_of, n = population.seed, population.as_of, population.members
+    payers, share = population.payer_generator.payers(seed)
+    plans = population.payer_generator.plans(seed, payers)
+    sponsors = population.sponsor_generator.generate(seed, n, as_of, payers, share)
+    providers = population.provider_generator.generate(seed, n, as_of)
+    return Reference.build(seed, payers, share, plans, sponsors, providers)
+

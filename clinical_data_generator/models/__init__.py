@@ -1,0 +1,32 @@
+"""Frozen attrs models: one per table, the single source of truth for each table's schema."""
+
+from __future__ import annotations
+
+from ._schema import arrow_schema, column_docs
+from .coverage import Coverage
+from .member import Member
+from .organizations import Payer, Sponsor
+from .plan import Plan
+from .provider import Provider
+
+__all__ = [
+    "MODELS",
+    "Coverage",
+    "Member",
+    "Payer",
+    "Plan",
+    "Provider",
+    "Sponsor",
+    "arrow_schema",
+    "column_docs",
+]
+
+#: Table name -> model, in the order tables are written.
+MODELS: dict[str, type] = {
+    "payers": Payer,
+    "plans": Plan,
+    "sponsors": Sponsor,
+    "providers": Provider,
+    "members": Member,
+    "coverages": Coverage,
+}

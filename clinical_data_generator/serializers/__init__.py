@@ -1,0 +1,7 @@
+"""Serializers: render a population's tables into output formats, registered by format name."""
+
+from __future__ import annotations
+
+from ._registry import FORMATS, Serializer, get_serializer, register
+
+__all__ = ["FORMATS", "Serializer", "get_serializer", "register"]

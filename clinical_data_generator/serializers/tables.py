@@ -1,0 +1,136 @@
+"""Table formats: CSV, JSON, NDJSON and Parquet, one file per table.
+
+Every writer produces the same bytes however the rows are split into batches, so output does
+not depend on the number of workers or on how blocks were grouped.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+import attrs
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ._registry import TableWriter, register
+
+PARQUET_ROW_GROUP = 65_536
+
+
+def _json_ready(batch: pa.RecordBatch) -> list[dict[str, object]]:
+    """Rows as dicts; decimals become JSON numbers, dates ISO strings (via orjson)."""
+    columns = []
+    for field, column in zip(batch.schema, batch.columns, strict=True):
+        if pa.types.is_decimal(field.type):
+            column = pc.cast(column, pa.float64())
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names).to_pylist()
+
+
+@attrs.define
+class _CSVWriter:
+    stream: IO[bytes]
+    schema: pa.Schema
+    writer: pacsv.CSVWriter | None = None
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.writer is None:
+            self.writer = pacsv.CSVWriter(self.stream, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        self.writer.write_batch(batch)
+
+    def close(self) -> None:
+        if self.writer is None:
+            self.write(pa.RecordBatch.from_pylist([], schema=self.schema))
+        assert self.writer is not None
+        self.writer.close()
+
+
+@attrs.define
+class _NDJSONWriter:
+    stream: IO[bytes]
+    schema: pa.Schema
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        rows = _json_ready(batch)
+        if rows:
+            self.stream.write(b"\n".join(orjson.dumps(r) for r in rows) + b"\n")
+
+    def close(self) -> None:
+        pass
+
+
+@attrs.define
+class _JSONWriter:
+    """A JSON array of row objects, one row per line for readability and streaming."""
+
+    stream: IO[bytes]
+    schema: pa.Schema
+    rows: int = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        rows = _json_ready(batch)
+        if not rows:
+            return
+        lead = b"[\n" if self.rows == 0 else b",\n"
+        self.stream.write(lead + b",\n".join(orjson.dumps(r) for r in rows))
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        self.stream.write(b"[]\n" if self.rows == 0 else b"\n]\n")
+
+
+@attrs.define
+class _ParquetWriter:
+    """Row groups of exactly ``PARQUET_ROW_GROUP`` rows, independent of how batches arrive."""
+
+    stream: IO[bytes]
+    schema: pa.Schema
+    buffer: list[pa.RecordBatch] = attrs.Factory(list)
+    buffered: int = 0
+    writer: pq.ParquetWriter | None = None
+
+    def _writer(self) -> pq.ParquetWriter:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.stream, self.schema, compression="zstd")
+        return self.writer
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self.buffer.append(batch)
+        self.buffered += batch.num_rows
+        while self.buffered >= PARQUET_ROW_GROUP:
+            self._flush(PARQUET_ROW_GROUP)
+
+    def _flush(self, rows: int) -> None:
+        table = pa.Table.from_batches(self.buffer, schema=self.schema)
+        head, rest = table.slice(0, rows), table.slice(rows)
+        self._writer().write_table(head.combine_chunks(), row_group_size=rows)
+        self.buffer = rest.combine_chunks().to_batches() if rest.num_rows else []
+        self.buffered = rest.num_rows
+
+    def close(self) -> None:
+        if self.buffered:
+            self._flush(self.buffered)
+        self._writer().close()
+
+
+@attrs.frozen
+class TableFormat:
+    """A registered table format."""
+
+    name: str
+    summary: str
+    extension: str
+    writer: type
+
+    def open(self, stream: IO[bytes], schema: pa.Schema) -> TableWriter:
+        """Start writing one table."""
+        return self.writer(stream, schema)  # type: ignore[no-any-return]
+
+
+CSV = register(TableFormat("csv", "One CSV file per table, with a header row (RFC 4180 quoting).", ".csv", _CSVWriter))
+JSON = register(TableFormat("json", "One JSON array of row objects per table.", ".json", _JSONWriter))
+NDJSON = register(TableFormat("ndjson", "One newline-delimited JSON file per table, one row object per line.", ".ndjson", _NDJSONWriter))
+PARQUET = register(TableFormat("parquet", "One Parquet file per table (zstd, typed dates and decimals).", ".parquet", _ParquetWriter))
