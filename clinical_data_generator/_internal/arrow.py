@@ -11,9 +11,34 @@ import pyarrow.compute as pc
 MONEY = pa.decimal128(12, 2)
 
 
+def digit_chars(values: np.ndarray, width: int) -> np.ndarray:
+    """``(n, width)`` ASCII codes of zero-padded non-negative integers."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return ((np.asarray(values, dtype=np.int64)[:, None] // powers) % 10 + 48).astype(np.uint8)
+
+
 def digits(values: np.ndarray, width: int) -> pa.Array:
     """Zero-padded decimal strings of non-negative integers."""
-    return pc.utf8_lpad(pa.array(values, pa.int64()).cast(pa.string()), width, "0")
+    return fixed_width(digit_chars(values, width))
+
+
+def fixed(n: int, *parts: np.ndarray | str) -> pa.Array:
+    """Concatenate fixed-width pieces: ``(n, w)`` uint8 ASCII arrays or constant strings."""
+    blocks = []
+    for part in parts:
+        if isinstance(part, str):
+            blocks.append(np.broadcast_to(np.frombuffer(part.encode("ascii"), dtype=np.uint8), (n, len(part))))
+        else:
+            blocks.append(part)
+    return fixed_width(np.hstack(blocks) if blocks else np.zeros((n, 0), np.uint8))
+
+
+def chars(values: pa.Array, width: int) -> np.ndarray:
+    """``(n, width)`` ASCII codes of a string array whose values all have ``width`` characters."""
+    data = values.buffers()[2]
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return raw.reshape(len(values), width)
 
 
 def join(*parts: pa.Array | str, sep: str = "") -> pa.Array:
@@ -57,17 +82,21 @@ def dates(days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
 def letters(rng: np.random.Generator, alphabet: str, shape: tuple[int, int]) -> pa.Array:
     """Random fixed-width strings over ``alphabet``, one per row of ``shape``."""
     table = np.frombuffer(alphabet.encode("ascii"), dtype=np.uint8)
-    chars = table[rng.integers(0, table.size, size=shape)]
-    return fixed_width(chars)
+    return fixed_width(table[rng.integers(0, table.size, size=shape)])
 
 
-def fixed_width(chars: np.ndarray) -> pa.Array:
+def fixed_width(codes: np.ndarray) -> pa.Array:
     """Strings from an ``(n, width)`` uint8 array of ASCII codes."""
-    n, width = chars.shape
+    n, width = codes.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
     return pa.Array.from_buffers(
-        pa.string(), n, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(chars.tobytes())]
+        pa.string(), n, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(np.ascontiguousarray(codes).tobytes())]
     )
+
+
+def codes(labels: Sequence[str], index: np.ndarray) -> pa.Array:
+    """Strings ``labels[index]`` for small vocabularies given as integer codes."""
+    return take(pa.array(list(labels), pa.string()), index)
 
 
 def string_array(values: Sequence[str]) -> pa.Array:

@@ -74,6 +74,7 @@ class ZipCodes:
     state: pa.Array
     county: pa.Array
     area_code: pa.Array
+    area_chars: np.ndarray  # (n, 3) ASCII codes of area_code
     latitude: np.ndarray
     longitude: np.ndarray
     cum_population: np.ndarray
@@ -130,6 +131,7 @@ def zip_codes() -> ZipCodes:
         state=state,
         county=t["county"].combine_chunks(),
         area_code=t["area_code"].combine_chunks(),
+        area_chars=np.frombuffer("".join(t["area_code"].to_pylist()).encode("ascii"), dtype=np.uint8).reshape(-1, 3),
         latitude=t["latitude"].to_numpy(),
         longitude=t["longitude"].to_numpy(),
         cum_population=cumulative(t["population"].to_numpy()),
@@ -149,16 +151,22 @@ def race_ethnicity_codes() -> dict[str, tuple[str, str]]:
     return out
 
 
+@attrs.frozen
+class Languages:
+    codes: pa.Array  # every row of languages.csv
+    rows: dict[str, np.ndarray]  # census group -> its rows
+    cum: dict[str, np.ndarray]  # census group -> cumulative weights over its rows
+
+
 @functools.cache
-def languages() -> dict[str, WeightedStrings]:
+def languages() -> Languages:
     """Language (BCP-47 code) distribution per census race group."""
     t = read_table("languages.csv", {"weight": pa.int64()})
     group = np.asarray(t["census_group"].to_pylist())
-    out = {}
-    for g in RACE_GROUPS:
-        rows = np.flatnonzero(group == g)
-        out[g] = WeightedStrings.from_table(t.take(pa.array(rows)), "code")
-    return out
+    weight = t["weight"].to_numpy()
+    rows = {g: np.flatnonzero(group == g) for g in RACE_GROUPS}
+    cum = {g: cumulative(weight[r]) for g, r in rows.items()}
+    return Languages(t["code"].combine_chunks(), rows, cum)
 
 
 @functools.cache

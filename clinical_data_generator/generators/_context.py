@@ -21,7 +21,7 @@ class Reference:
     tables: dict[str, pa.Table]
     catalog: PlanCatalog
     payer_ids: pa.Array
-    payer_prefix: pa.Array
+    payer_prefix: np.ndarray  # (payers, 3) ASCII letters of member ID prefixes
     plan_ids: pa.Array
     plan_payer: np.ndarray
     plan_lob: np.ndarray
@@ -49,7 +49,7 @@ class Reference:
             tables={"payers": payers, "plans": plans, "sponsors": sponsors, "providers": providers},
             catalog=PlanCatalog.build(plans, payers, payer_share),
             payer_ids=payer_ids,
-            payer_prefix=arrow.fixed_width(letters.astype(np.uint8)),
+            payer_prefix=letters.astype(np.uint8),
             plan_ids=plans["plan_id"].combine_chunks(),
             plan_payer=np.array([payer_row[p] for p in plans["payer_id"].to_pylist()], dtype=np.int64),
             plan_lob=np.array([lob_code[v] for v in plans["line_of_business"].to_pylist()], dtype=np.int64),

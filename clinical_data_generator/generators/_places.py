@@ -33,6 +33,11 @@ class Addresses:
     latitude: np.ndarray
     longitude: np.ndarray
 
+    @property
+    def area_chars(self) -> np.ndarray:
+        """``(n, 3)`` ASCII codes of each address's telephone area code."""
+        return refdata.zip_codes().area_chars[self.zip_index]
+
     def column(self, name: str) -> pa.Array:
         """A ZIP attribute (zip, city, state, county, area_code) per address."""
         return arrow.take(getattr(refdata.zip_codes(), name), self.zip_index)

@@ -26,7 +26,8 @@ _HISPANIC_RACE = (("2106-3", 0.55), ("2131-1", 0.36), ("2054-5", 0.05), ("1002-5
 _TWO_RACES = ((("2106-3", "2054-5"), 0.30), (("2106-3", "2028-9"), 0.25), (("2106-3", "1002-5"), 0.25),
               (("2054-5", "1002-5"), 0.10), (("2106-3", "2076-8"), 0.10))  # fmt: skip
 _SINGLE_RACE = {"white": "2106-3", "black": "2054-5", "aian": "1002-5"}
-HISPANIC, NOT_HISPANIC = "2135-2", "2186-5"
+RACE_CODES = ("1002-5", "2028-9", "2054-5", "2076-8", "2106-3", "2131-1")
+ETHNICITY_CODES = ("2186-5", "2135-2")  # not Hispanic, Hispanic
 BLOCK_MEMBERS = 4096  # members per block: a constant of the output format version
 
 
@@ -132,7 +133,8 @@ class MemberGenerator:
         spouse = hh.role == _households.ROLE_SPOUSE
         sub_female = female[hh.start][member_hh]
         female[spouse] = np.where(u[spouse] < 0.97, ~sub_female[spouse], sub_female[spouse])
-        sex = np.where(female, "F", "M")
+        sex = np.where(female, "F", "M")  # for the name samplers
+        sex_column = arrow.codes(("M", "F"), female.astype(np.int64))
 
         # Place: one address per household.
         rng = stream(seed, "members.address", b)
@@ -146,7 +148,8 @@ class MemberGenerator:
         group = hh_group[member_hh]
         own = spouse & (rng.random(n) < 0.15)
         group[own] = (zips.race_cum[zip_index[own]] < rng.random(int(own.sum()))[:, None]).sum(axis=1)
-        race, second_race, ethnicity = _race_codes(rng, group)
+        race, second_race = _race_codes(rng, group)
+        hispanic = group == refdata.RACE_GROUPS.index("hispanic")
 
         # Names.
         rng = stream(seed, "members.names", b)
@@ -160,10 +163,10 @@ class MemberGenerator:
 
         # Contact details.
         rng = stream(seed, "members.contact", b)
-        area = arrow.take(zips.area_code, zip_index)
+        area = zips.area_chars[zip_index]
         age = hh.age
         mobile = arrow.choose((age >= 18) & (rng.random(n) < 0.88) | (age >= 13) & (age < 18) & (rng.random(n) < 0.5), identifiers.phone(rng, area), None)
-        home_hh = identifiers.phone(rng, arrow.take(zips.area_code, place.zip_index))
+        home_hh = identifiers.phone(rng, place.area_chars)
         home = arrow.choose((rng.random(k) < 0.4)[member_hh], arrow.take(home_hh, member_hh), None)
         email = arrow.choose((age >= 18) & (rng.random(n) < 0.78) | (age >= 13) & (rng.random(n) < 0.35), identifiers.email(rng, first, last), None)
         ssn = arrow.choose(rng.random(n) < np.where(age < 1, 0.6, 0.98), identifiers.ssn(rng, n), None)
@@ -180,12 +183,14 @@ class MemberGenerator:
         global_index = ctx.first_member + np.arange(n)
         member_id = identifiers.prefixed("M", seeded_bijection(global_index, seed=seed, name="members.id", modulus=10**9), 9)
         household_key = ctx.block * BLOCK_MEMBERS + np.arange(k)
-        number = arrow.digits(seeded_bijection(household_key, seed=seed, name="members.number", modulus=10**9), 9)
-        subscriber_number = arrow.take(arrow.join(arrow.take(ctx.reference.payer_prefix, payer_row), number), member_hh)
+        number = arrow.digit_chars(seeded_bijection(household_key, seed=seed, name="members.number", modulus=10**9), 9)
+        subscriber_number = arrow.fixed(k, ctx.reference.payer_prefix[payer_row], number)
+        subscriber_number = arrow.take(subscriber_number, member_hh)
         position = np.arange(n) - hh.start[member_hh]
         person = np.where(hh.role == _households.ROLE_CHILD, position + 1 + (~_has_spouse(hh))[member_hh], position + 1)
-        person_code = arrow.digits(person, 2)
-        relationship = np.where(sub, "18", np.where(spouse, "01", np.where(rng.random(n) < 0.05, "17", "19")))
+        person_chars = arrow.digit_chars(person, 2)
+        person_code = arrow.fixed_width(person_chars)
+        relationship = np.where(sub, 0, np.where(spouse, 1, np.where(rng.random(n) < 0.05, 3, 2)))
         rng = stream(seed, "members.extra", b)
         is_medicare = (hh.lob == MEDICARE)[member_hh]
         notes = refdata.weighted("notes.csv", "note")
@@ -194,18 +199,18 @@ class MemberGenerator:
             "member_id": member_id,
             "identity_id": identifiers.identity(stream(seed, "members.identity", b), n),
             "subscriber_member_id": arrow.take(member_id, hh.start[member_hh]),
-            "relationship_code": pa.array(relationship),
+            "relationship_code": arrow.codes(("18", "01", "19", "17"), relationship),
             "person_code": person_code,
             "subscriber_number": subscriber_number,
-            "member_number": arrow.join(subscriber_number, person_code),
+            "member_number": arrow.fixed(n, arrow.chars(subscriber_number, 12), person_chars),
             "first_name": first,
             "last_name": last,
-            "sex": pa.array(sex),
+            "sex": sex_column,
             "birth_date": arrow.dates(birth),
-            "race_code": pa.array(race),
-            "race_display": _display(race),
-            "ethnicity_code": pa.array(ethnicity),
-            "ethnicity_display": _display(ethnicity),
+            "race_code": arrow.codes(RACE_CODES, race),
+            "race_display": arrow.codes(_displays(RACE_CODES), race),
+            "ethnicity_code": arrow.codes(ETHNICITY_CODES, hispanic.astype(np.int64)),
+            "ethnicity_display": arrow.codes(_displays(ETHNICITY_CODES), hispanic.astype(np.int64)),
             "language": language,
             "address_line1": arrow.take(place.line1, member_hh),
             "city": arrow.take(zips.city, zip_index),
@@ -219,7 +224,7 @@ class MemberGenerator:
             "plan_id": arrow.take(ctx.reference.plan_ids, plan_row[member_hh]),
             "middle_initial": middle,
             "ssn": ssn,
-            "second_race_code": pa.array(second_race),
+            "second_race_code": arrow.choose(second_race >= 0, arrow.codes(RACE_CODES, np.maximum(second_race, 0)), None),
             "mobile_phone": mobile,
             "home_phone": home,
             "email": email,
@@ -244,48 +249,44 @@ def _years_before(as_of: dt.date, years: np.ndarray) -> np.ndarray:
     return months.astype("datetime64[M]").astype("datetime64[D]") + np.timedelta64(as_of.day - 1, "D")
 
 
-def _race_codes(rng: np.random.Generator, group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _race_codes(rng: np.random.Generator, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices into ``RACE_CODES`` (first race, second race or -1) per person."""
     n = group.size
-    race = np.empty(n, dtype=object)
-    second = np.full(n, None, dtype=object)
-    names = refdata.RACE_GROUPS
-    for g, name in enumerate(names):
+    race = np.zeros(n, dtype=np.int64)
+    second = np.full(n, -1, dtype=np.int64)
+    for g, name in enumerate(refdata.RACE_GROUPS):
         rows = np.flatnonzero(group == g)
         if not rows.size:
             continue
         if name in _SINGLE_RACE:
-            race[rows] = _SINGLE_RACE[name]
+            race[rows] = RACE_CODES.index(_SINGLE_RACE[name])
         elif name == "api":
-            race[rows] = np.where(rng.random(rows.size) < 0.96, "2028-9", "2076-8")
+            race[rows] = np.where(rng.random(rows.size) < 0.96, RACE_CODES.index("2028-9"), RACE_CODES.index("2076-8"))
         elif name == "hispanic":
-            codes = np.array([c for c, _ in _HISPANIC_RACE])
+            codes = np.array([RACE_CODES.index(c) for c, _ in _HISPANIC_RACE])
             pick = refdata.sample(rng, refdata.cumulative(np.array([w for _, w in _HISPANIC_RACE])), rows.size)
             race[rows] = codes[pick]
         else:
-            pairs = np.array([p for p, _ in _TWO_RACES])
+            pairs = np.array([[RACE_CODES.index(a), RACE_CODES.index(b)] for (a, b), _ in _TWO_RACES])
             pick = refdata.sample(rng, refdata.cumulative(np.array([w for _, w in _TWO_RACES])), rows.size)
             race[rows] = pairs[pick, 0]
             second[rows] = pairs[pick, 1]
-    ethnicity = np.where(group == names.index("hispanic"), HISPANIC, NOT_HISPANIC).astype(object)
-    return race, second, ethnicity
+    return race, second
 
 
-def _display(codes: np.ndarray) -> pa.Array:
+def _displays(codes: Sequence[str]) -> tuple[str, ...]:
     table = refdata.race_ethnicity_codes()
-    keys = pa.array(sorted(table))
-    values = pa.array([table[k][1] for k in sorted(table)])
-    return arrow.take(values, pc.index_in(pa.array(codes, pa.string()), value_set=keys).to_numpy())
+    return tuple(table[c][1] for c in codes)
 
 
 def _languages(rng: np.random.Generator, group: np.ndarray) -> pa.Array:
-    samplers = refdata.languages()
-    out = np.empty(group.size, dtype=object)
+    table = refdata.languages()
+    index = np.zeros(group.size, dtype=np.int64)
     for g, name in enumerate(refdata.RACE_GROUPS):
         rows = np.flatnonzero(group == g)
         if rows.size:
-            s = samplers[name]
-            out[rows] = np.asarray(arrow.take(s.values, refdata.sample(rng, s.cum, rows.size)).to_pylist(), dtype=object)
-    return pa.array(out, pa.string())
+            index[rows] = table.rows[name][refdata.sample(rng, table.cum[name], rows.size)]
+    return arrow.take(table.codes, index)
 
 
 def _plans(rng: np.random.Generator, ctx: BlockContext, lob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -56,7 +56,7 @@ class PayerGenerator:
             "city": place.column("city"),
             "state": place.column("state"),
             "zip": place.column("zip"),
-            "phone": identifiers.phone(rng, place.column("area_code")),
+            "phone": identifiers.phone(rng, place.area_chars),
             "website": arrow.join("https://www.", _slug(slug), ".example.org"),
             "offers_medicare": pa.array(offers_medicare),
             "offers_medicaid": pa.array(offers_medicaid),

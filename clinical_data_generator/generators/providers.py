@@ -88,7 +88,7 @@ class ProviderGenerator:
             "zip4": arrow.digits(rng.integers(1, 10000, n), 4),
             "latitude": pa.array(place.latitude),
             "longitude": pa.array(place.longitude),
-            "phone": identifiers.phone(rng, place.column("area_code")),
+            "phone": identifiers.phone(rng, place.area_chars),
             "first_name": arrow.choose(individual, first, None),
             "middle_initial": arrow.choose(individual, middle, None),
             "last_name": arrow.choose(individual, last, None),

@@ -68,7 +68,7 @@ class SponsorGenerator:
             "city": place.column("city"),
             "state": place.column("state"),
             "zip": place.column("zip"),
-            "phone": identifiers.phone(rng, place.column("area_code")),
+            "phone": identifiers.phone(rng, place.area_chars),
             "contact_email": arrow.join("benefits@", domain, ".example.com"),
             "effective_date": arrow.dates(start.astype("datetime64[D]")),
         }

@@ -40,10 +40,11 @@ SCHEMAS = {
     "notes.csv": ("note", "weight"),
 }
 MANIFEST_HEADER = ("file", "source", "source_version", "licence", "attribution", "sha256", "script")
-STATES_51 = set(
+_STATE_CODES = (
     "AK AL AR AZ CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC ND NE "
-    "NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY".split()
+    "NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY"
 )
+STATES_51 = set(_STATE_CODES.split())
 
 
 def raw_text(name: str) -> str:
@@ -101,7 +102,7 @@ def test_header_matches_schema(name: str, header: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_plain_csv_format(name: str) -> None:
-    """Files use \\n line endings and no blank or ragged lines."""
+    """Files use newline line endings and no carriage returns or ragged lines."""
     text = raw_text(name)
     assert "\r" not in text
     assert text.endswith("\n")
@@ -135,7 +136,8 @@ def test_gzip_header_is_deterministic(name: str) -> None:
 def test_weights_are_positive_integers(name: str, column: str) -> None:
     """Sampling weights are whole numbers above zero."""
     for row in table(name)[1]:
-        assert row[column].isdigit() and int(row[column]) > 0, (name, row)
+        assert row[column].isdigit(), (name, row)
+        assert int(row[column]) > 0, (name, row)
 
 
 @pytest.mark.parametrize("name", ["surnames.csv.gz", "zip_codes.csv.gz"])
@@ -184,7 +186,8 @@ def test_zip_codes_are_valid() -> None:
         assert re.fullmatch(r"-?\d+\.\d{4}", row["longitude"]), row
         assert 17.0 < float(row["latitude"]) < 72.0
         assert -180.0 < float(row["longitude"]) < -60.0
-        assert row["city"] and row["timezone"]
+        assert row["city"]
+        assert row["timezone"]
 
 
 def test_race_ethnicity_codes_content() -> None:

@@ -133,7 +133,8 @@ def test_first_names_sums_decades_and_keeps_top(tmp_path: Path) -> None:
 def test_surnames_fill_suppressed_cells_and_clean_names(tmp_path: Path) -> None:
     """(S) cells share the leftover percentage, names keep letters only, rows sum to 1."""
     rows = {r[0]: r for r in read_rows(build("surnames", tmp_path))[1:]}
-    assert "Obrien" in rows and "Smithjones" in rows
+    assert "Obrien" in rows
+    assert "Smithjones" in rows
     smith_jones = [float(x) for x in rows["Smithjones"][2:]]
     assert smith_jones[2] == smith_jones[3] == smith_jones[4] == pytest.approx(0.033333, abs=2e-6)
     for row in rows.values():

@@ -25,7 +25,8 @@ HAND_CURATED: dict[str, dict[str, str]] = {
         "source": "Hand-curated from US Census Bureau ACS 2019 table B16001 and "
         "'Language Use in the United States: 2019' (ACS-50); BCP-47 codes",
         "source_version": "ACS 2019 (approximate shares per 10,000)",
-        "licence": "Public domain figures (US Census Bureau); selection and weights Apache-2.0 (project)",
+        "licence": "Public domain figures (US Census Bureau); selection and weights "
+        "Apache-2.0 (project)",
         "attribution": "US Census Bureau, American Community Survey 2019",
     },
     "notes.csv": {

