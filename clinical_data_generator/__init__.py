@@ -1,5 +1,8 @@
 """clinical-data-generator: seeded, vectorised, standards-valid synthetic US healthcare test data.
 
+The public names below load on first use, so ``import clinical_data_generator`` stays fast
+(it does not import numpy or pyarrow until data is generated).
+
 Example:
     >>> import clinical_data_generator as cdg
     >>> ds = cdg.generate(members=100, seed=42)
@@ -9,35 +12,36 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from . import serializers as _serializers  # noqa: F401 - registers the formats
 from ._version import __version__
-from .dataset import Dataset
 from .errors import ClinicalDataError, InvalidArgumentError, MissingDependencyError, OutputError
-from .generators import (
-    DEFAULT_AS_OF,
-    CoverageGenerator,
-    MemberGenerator,
-    PayerGenerator,
-    Population,
-    ProviderGenerator,
-    SponsorGenerator,
-)
-from .generators.members import BLOCK_MEMBERS
-from .models import Coverage, Member, Payer, Plan, Provider, Sponsor
-from .serializers import FORMATS
-from .serializers import tables as _tables  # noqa: F401 - registers csv, json, ndjson, parquet
+
+if TYPE_CHECKING:
+    from ._api import generate
+    from .dataset import Dataset
+    from .generators import (
+        DEFAULT_AS_OF,
+        CoverageGenerator,
+        MemberGenerator,
+        PayerGenerator,
+        Population,
+        ProviderGenerator,
+        SponsorGenerator,
+    )
+    from .generators.members import BLOCK_MEMBERS
+    from .models import Coverage, Member, Payer, Plan, Provider, Sponsor
+    from .serializers import FORMATS
 
 __all__ = [
     "BLOCK_MEMBERS",
-    "DEFAULT_AS_OF",
-    "FORMATS",
     "ClinicalDataError",
     "Coverage",
     "CoverageGenerator",
+    "DEFAULT_AS_OF",
     "Dataset",
+    "FORMATS",
     "InvalidArgumentError",
     "Member",
     "MemberGenerator",
@@ -55,59 +59,35 @@ __all__ = [
     "generate",
 ]
 
+_LAZY = {
+    "generate": "._api",
+    "Dataset": ".dataset",
+    "DEFAULT_AS_OF": ".generators",
+    "CoverageGenerator": ".generators",
+    "MemberGenerator": ".generators",
+    "PayerGenerator": ".generators",
+    "Population": ".generators",
+    "ProviderGenerator": ".generators",
+    "SponsorGenerator": ".generators",
+    "BLOCK_MEMBERS": ".generators.members",
+    "Coverage": ".models",
+    "Member": ".models",
+    "Payer": ".models",
+    "Plan": ".models",
+    "Provider": ".models",
+    "Sponsor": ".models",
+    "FORMATS": ".serializers",
+}
 
-def generate(
-    members: int,
-    *,
-    seed: int = 0,
-    as_of: dt.date | str | None = None,
-    workers: int = 1,
-    min_age: int | None = None,
-    max_age: int | None = None,
-    states: Sequence[str] | None = None,
-    lines_of_business: Sequence[str] | None = None,
-    dependents: bool = True,
-    payers: int = 4,
-    member_generator: MemberGenerator | None = None,
-) -> Dataset:
-    """Generate a linked synthetic population.
 
-    Args:
-        members: Number of members, subscribers and dependents together (1 to 1e9).
-        seed: Seed of every random stream; the same seed and options give the same data.
-        as_of: Reference date (``date`` or ``"YYYY-MM-DD"``), default 2026-01-01.
-        workers: Processes generating blocks in parallel; the output does not depend on it.
-        min_age: Youngest member age (cohort by age band).
-        max_age: Oldest member age.
-        states: Restrict addresses to these two-letter state codes.
-        lines_of_business: Restrict to commercial, individual, medicare and/or medicaid.
-        dependents: Whether subscribers have covered spouses and children.
-        payers: Number of fictional payers (1 to 50).
-        member_generator: A configured :class:`MemberGenerator`; replaces the five options
-            above it.
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
-    Returns:
-        The :class:`Dataset` with tables payers, plans, sponsors, providers, members, coverages.
 
-    Example:
-        >>> import clinical_data_generator as cdg
-        >>> ds = cdg.generate(members=30, seed=1, states=["VT"], min_age=65)
-        >>> min(ds.tables["members"]["birth_date"].to_pylist()) < cdg.DEFAULT_AS_OF
-        True
-    """
-    if member_generator is None:
-        member_generator = MemberGenerator(
-            min_age=min_age,
-            max_age=max_age,
-            states=states,  # type: ignore[arg-type]
-            lines_of_business=lines_of_business,  # type: ignore[arg-type]
-            dependents=dependents,
-        )
-    population = Population(
-        members,
-        seed=seed,
-        as_of=as_of,  # type: ignore[arg-type]
-        member_generator=member_generator,
-        payer_generator=PayerGenerator(count=payers),
-    )
-    return population.generate(workers=workers)
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

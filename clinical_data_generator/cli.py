@@ -15,7 +15,7 @@ import click
 
 import clinical_data_generator as cdg
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 # Python option name -> CLI flag, for error messages.
 _FLAGS = {

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from .errors import InvalidArgumentError, MissingDependencyError
-from .models import MODELS, arrow_schema
+from .models import MODELS
 from .models._schema import records
 from .serializers._output import write_tables
 
@@ -140,7 +140,3 @@ class Dataset:
             f"<tbody>{rows}</tbody></table></div>"
         )
 
-
-def empty_schema(name: str) -> pa.Schema:
-    """The schema of a table that has a record model."""
-    return arrow_schema(MODELS[name])

@@ -9,6 +9,7 @@ written as Parquet to ``--out``, or to a temporary folder.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 
 import pyarrow as pa
@@ -19,9 +20,12 @@ import clinical_data_generator as cdg
 COHORT = cdg.MemberGenerator(min_age=65, states=["TX"], lines_of_business=["medicare"])
 
 
-def ages_at(birth_dates: pa.ChunkedArray, as_of: pa.Scalar) -> pa.ChunkedArray:
-    """Whole years between each birth date and ``as_of``."""
-    return pc.years_between(birth_dates, as_of)
+def ages_at(birth_dates: pa.ChunkedArray, as_of: dt.date) -> pa.ChunkedArray:
+    """Exact age in whole years on ``as_of`` (``years_between`` only counts calendar years)."""
+    calendar_years = pc.years_between(birth_dates, pa.scalar(as_of, pa.date32()))
+    birthday = pc.add(pc.multiply(pc.month(birth_dates), 100), pc.day(birth_dates))
+    not_yet = pc.greater(birthday, as_of.month * 100 + as_of.day)  # birthday still to come
+    return pc.subtract(calendar_years, pc.cast(not_yet, pa.int64()))
 
 
 def main(out: str) -> None:
@@ -30,8 +34,7 @@ def main(out: str) -> None:
     members = ds.tables["members"]
     plans = ds.tables["plans"]
 
-    as_of = pa.scalar(cdg.DEFAULT_AS_OF, pa.date32())
-    age = ages_at(members["birth_date"], as_of)
+    age = ages_at(members["birth_date"], cdg.DEFAULT_AS_OF)
     low, high = pc.min_max(age).as_py().values()
     print(f"members: {members.num_rows:,}")
     print(f"states: {pc.unique(members['state']).to_pylist()}")
@@ -50,7 +53,7 @@ def main(out: str) -> None:
     print("members per plan:")
     for row in per_plan.to_pylist():
         label = f"{row['plan_id']} {row['name']} ({row['product_type']})"
-        print(f"  {label:<40} {row['member_id_count']:>6,}")
+        print(f"  {label:<44} {row['member_id_count']:>6,}")
 
     manifest = ds.write(out, formats=["parquet"])
     print(f"wrote {len(manifest['files'])} parquet files to {out}")

@@ -146,8 +146,18 @@ def check_reference(ds: cdg.Dataset) -> None:
     assert orgs["tax_id"].null_count == 0 and orgs["first_name"].null_count == orgs.num_rows
 
 
+def check_no_empty_strings(ds: cdg.Dataset) -> None:
+    """Missing values are nulls, never empty strings (CSV could not tell them apart)."""
+    for name, table in ds.tables.items():
+        for field in table.schema:
+            if pa.types.is_string(field.type):
+                empty = pc.sum(pc.equal(table[field.name], "")).as_py() or 0
+                assert empty == 0, f"{name}.{field.name} has {empty} empty strings"
+
+
 def check_dataset(ds: cdg.Dataset, as_of: dt.date = cdg.DEFAULT_AS_OF) -> None:
     """Every invariant above."""
+    check_no_empty_strings(ds)
     check_reference(ds)
     check_members(ds, as_of)
     check_coverages(ds, as_of)

@@ -10,8 +10,8 @@ from .providers import ProviderGenerator
 from .sponsors import SponsorGenerator
 
 __all__ = [
-    "DEFAULT_AS_OF",
     "CoverageGenerator",
+    "DEFAULT_AS_OF",
     "MemberGenerator",
     "PayerGenerator",
     "Population",

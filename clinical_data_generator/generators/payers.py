@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._internal import arrow, identifiers, refdata
 from .._internal.rng import stream
@@ -104,7 +105,9 @@ class PayerGenerator:
             "coinsurance_percent": d["coinsurance_percent"].cast(pa.int8()),
             "requires_pcp": d["requires_pcp"],
             "requires_referral": d["requires_referral"],
-            "metal_level": d["metal_level"],
+            "metal_level": arrow.choose(
+                pc.not_equal(d["metal_level"], "").to_numpy(zero_copy_only=False), d["metal_level"].combine_chunks(), None
+            ),
         }
         return pa.table(columns, schema=arrow_schema(Plan))
 
@@ -145,12 +148,8 @@ def _round_to(values: np.ndarray, step: int) -> np.ndarray:
 
 
 def _first_word(names: pa.Array) -> pa.Array:
-    import pyarrow.compute as pc
-
     return pc.list_element(pc.split_pattern(names, " "), 0)
 
 
 def _slug(words: pa.Array) -> pa.Array:
-    import pyarrow.compute as pc
-
     return pc.replace_substring_regex(pc.utf8_lower(words), r"[^a-z0-9]", "")

@@ -10,8 +10,8 @@ from .plan import Plan
 from .provider import Provider
 
 __all__ = [
-    "MODELS",
     "Coverage",
+    "MODELS",
     "Member",
     "Payer",
     "Plan",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import tables as _tables  # noqa: F401 - registers csv, json, ndjson, parquet
 from ._registry import FORMATS, Serializer, get_serializer, register
 
 __all__ = ["FORMATS", "Serializer", "get_serializer", "register"]

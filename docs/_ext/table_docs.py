@@ -43,7 +43,9 @@ def _meaning_cell(text: str) -> nodes.entry:
     return entry
 
 
-def _table(headers: Sequence[str], widths: Sequence[int], rows: list[list[nodes.entry]]) -> nodes.table:
+def _table(
+    headers: Sequence[str], widths: Sequence[int], rows: list[list[nodes.entry]]
+) -> nodes.table:
     table = nodes.table(classes=["cdg-generated"])
     group = nodes.tgroup(cols=len(headers))
     table += group
@@ -125,7 +127,9 @@ class TablesDirective(SphinxDirective):
                 ]
                 for field in schema
             ]
-            section += _table(("Column", "Arrow type", "Nullable", "Meaning"), (22, 16, 8, 54), rows)
+            section += _table(
+                ("Column", "Arrow type", "Nullable", "Meaning"), (22, 16, 8, 54), rows
+            )
             self.state.document.note_explicit_target(section)
             out.append(section)
         return out
