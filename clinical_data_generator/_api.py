@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .dataset import Dataset
+from .errors import InvalidArgumentError
 from .generators import MemberGenerator, PayerGenerator, Population
 
 __all__ = ["generate"]
@@ -38,8 +39,9 @@ def generate(
         lines_of_business: Restrict to commercial, individual, medicare and/or medicaid.
         dependents: Whether subscribers have covered spouses and children.
         payers: Number of fictional payers (1 to 50).
-        member_generator: A configured :class:`MemberGenerator`; replaces the five options
-            above it.
+        member_generator: A configured :class:`MemberGenerator`, instead of ``min_age``,
+            ``max_age``, ``states``, ``lines_of_business`` and ``dependents`` (giving both is an
+            error).
 
     Returns:
         The :class:`Dataset` with tables payers, plans, sponsors, providers, members, coverages.
@@ -50,18 +52,24 @@ def generate(
         >>> min(ds.tables["members"]["birth_date"].to_pylist()) < cdg.DEFAULT_AS_OF
         True
     """
+    cohort = {"min_age": min_age, "max_age": max_age, "states": states,
+              "lines_of_business": lines_of_business}  # fmt: skip
     if member_generator is None:
-        member_generator = MemberGenerator(
-            min_age=min_age,
-            max_age=max_age,
-            states=states,  # type: ignore[arg-type]
-            lines_of_business=lines_of_business,  # type: ignore[arg-type]
-            dependents=dependents,
+        member_generator = MemberGenerator(**cohort, dependents=dependents)  # type: ignore[arg-type]
+    else:
+        given = sorted(k for k, v in cohort.items() if v is not None) + (
+            [] if dependents else ["dependents"]
         )
+        if given:
+            raise InvalidArgumentError(
+                given[0],
+                locals()[given[0]],
+                "not set together with member_generator (set it on the MemberGenerator)",
+            )
     population = Population(
         members,
         seed=seed,
-        as_of=as_of,  # type: ignore[arg-type]
+        as_of=as_of,
         member_generator=member_generator,
         payer_generator=PayerGenerator(count=payers),
     )

@@ -68,6 +68,8 @@ def _generator(name: str, settings: object) -> Any:
     cls = _GENERATORS[name]
     try:
         return cls(**settings)
+    except cdg.InvalidArgumentError as exc:
+        _usage(f"--config: [{name}] {exc}")
     except TypeError:
         allowed = sorted(a.name for a in cls.__attrs_attrs__)  # type: ignore[attr-defined]
         _usage(f"--config: [{name}] has unknown option(s) {sorted(settings)}; allowed: {allowed}")
@@ -77,7 +79,13 @@ def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None] | None, 
     if not enabled:
         return None, lambda: None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     progress = Progress(
         TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TextColumn("blocks"),
@@ -95,19 +103,36 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--members", type=int, help="Members to generate, subscribers and dependents together.")
-@click.option("--seed", type=int, help="Seed; the same seed and options give the same bytes.  [default: 0]")
+@click.option(
+    "--members", type=int, help="Members to generate, subscribers and dependents together."
+)
+@click.option(
+    "--seed", type=int, help="Seed; the same seed and options give the same bytes.  [default: 0]"
+)
 @click.option("--as-of", "as_of", help="Reference date YYYY-MM-DD.  [default: 2026-01-01]")
-@click.option("--format", "formats", multiple=True, help="Output format (repeatable); see `cdg formats`.")
+@click.option(
+    "--format", "formats", multiple=True, help="Output format (repeatable); see `cdg formats`."
+)
 @click.option("--out", help="Output folder or fsspec URL (e.g. out/ or memory://x).")
-@click.option("--workers", type=int, help="Worker processes; output does not depend on it.  [default: 1]")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML file mirroring these options.")
+@click.option(
+    "--workers", type=int, help="Worker processes; output does not depend on it.  [default: 1]"
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="TOML file mirroring these options.",
+)
 @click.option("--min-age", type=int, help="Youngest member age (0-105).")
 @click.option("--max-age", type=int, help="Oldest member age (0-105).")
-@click.option("--state", "states", multiple=True, help="Restrict addresses to a state (repeatable).")
+@click.option(
+    "--state", "states", multiple=True, help="Restrict addresses to a state (repeatable)."
+)
 @click.option("--line-of-business", "lines_of_business", multiple=True,
               help="commercial, individual, medicare or medicaid (repeatable).")  # fmt: skip
-@click.option("--dependents/--no-dependents", default=None, help="Cover spouses and children.  [default: on]")
+@click.option(
+    "--dependents/--no-dependents", default=None, help="Cover spouses and children.  [default: on]"
+)
 @click.option("--payers", type=int, help="Number of fictional payers (1-50).  [default: 4]")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
@@ -150,14 +175,22 @@ def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
 
 
 def _population(options: dict[str, Any]) -> cdg.Population:
-    generators = {name: _generator(name, options.pop(name)) for name in list(options) if name in _GENERATORS}
+    generators = {
+        name: _generator(name, options.pop(name)) for name in list(options) if name in _GENERATORS
+    }
     member_keys = ("min_age", "max_age", "states", "lines_of_business", "dependents")
     member_options = {k: options.pop(k) for k in member_keys if k in options}
     if member_options:
         if "member_generator" in generators:
-            _usage("--config: give member options either at top level or in [member_generator], not both")
+            _usage(
+                "--config: give member options either at top level or in [member_generator], not both"
+            )
         generators["member_generator"] = cdg.MemberGenerator(**member_options)
     if "payers" in options:
+        if "payer_generator" in generators:
+            _usage(
+                "--config: give payers either at top level / --payers or in [payer_generator], not both"
+            )
         generators["payer_generator"] = cdg.PayerGenerator(count=options.pop("payers"))
     return cdg.Population(
         options.pop("members"),
@@ -178,7 +211,9 @@ def formats() -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code instead of exiting (for tests and embedding)."""
     try:
-        main.main(args=list(argv) if argv is not None else None, prog_name="cdg", standalone_mode=False)
+        main.main(
+            args=list(argv) if argv is not None else None, prog_name="cdg", standalone_mode=False
+        )
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from .errors import InvalidArgumentError, MissingDependencyError
+from .generators.members import BLOCK_MEMBERS
 from .models import MODELS
 from .models._schema import records
 from .serializers._output import write_tables
@@ -39,7 +41,9 @@ class Dataset:
 
     __slots__ = ("_info", "_tables")
 
-    def __init__(self, tables: Mapping[str, pa.Table], *, info: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self, tables: Mapping[str, pa.Table], *, info: Mapping[str, object] | None = None
+    ) -> None:
         self._tables = MappingProxyType(dict(tables))
         self._info = MappingProxyType(dict(info or {}))
 
@@ -89,10 +93,14 @@ class Dataset:
     def _model_name(self, name: str) -> str:
         self.table(name)
         if name not in MODELS:
-            raise InvalidArgumentError("name", name, f"a table with a record model: {sorted(MODELS)}")
+            raise InvalidArgumentError(
+                "name", name, f"a table with a record model: {sorted(MODELS)}"
+            )
         return name
 
-    def write(self, target: str | os.PathLike[str], *, formats: Sequence[str] | str = ("csv",)) -> dict[str, Any]:
+    def write(
+        self, target: str | os.PathLike[str], *, formats: Sequence[str] | str = ("csv",)
+    ) -> dict[str, Any]:
         """Write every table in every format under ``target``; return the manifest.
 
         ``target`` is a local folder or an fsspec URL (``memory://``, ``s3://``, ...). The
@@ -100,7 +108,9 @@ class Dataset:
         left behind if writing fails.
         """
         schemas = {name: table.schema for name, table in self._tables.items()}
-        batches = ((name, batch) for name, table in self._tables.items() for batch in table.to_batches())
+        batches = (
+            (name, batch) for name, table in self._tables.items() for batch in table.to_batches()
+        )
         return write_tables(target, formats, schemas, batches, self._info)
 
     @classmethod
@@ -113,10 +123,25 @@ class Dataset:
         if not parts:
             raise InvalidArgumentError("parts", parts, "at least one Dataset")
         first = parts[0]
+        options = first.info.get("options")
+        if any(p.info.get("options") != options for p in parts):
+            raise InvalidArgumentError(
+                "parts", "...", "shards of one population (same seed and options)"
+            )
+        ranges = [p.info.get("blocks") for p in parts]
+        info = dict(first.info)
+        if all(isinstance(r, list) and len(r) == 2 for r in ranges):
+            spans = [(int(r[0]), int(r[1])) for r in ranges]  # type: ignore[index]
+            if any(a[1] != b[0] for a, b in itertools.pairwise(spans)):
+                raise InvalidArgumentError("parts", spans, "consecutive block ranges, in order")
+            info["blocks"] = [spans[0][0], spans[-1][1]]
+            members = options.get("members") if isinstance(options, Mapping) else None
+            if isinstance(members, int) and info["blocks"] == [0, -(-members // BLOCK_MEMBERS)]:
+                del info["blocks"]  # the shards make up the whole population
         tables = dict(first.tables)
         for name in ("members", "coverages"):
             tables[name] = pa.concat_tables([p.tables[name] for p in parts])
-        return cls(tables, info=first.info)
+        return cls(tables, info=info)
 
     def __len__(self) -> int:
         return len(self._tables)
@@ -132,11 +157,12 @@ class Dataset:
             f"<td>{html.escape(', '.join(t.column_names[:6]))}{', ...' if t.num_columns > 6 else ''}</td></tr>"
             for name, t in self._tables.items()
         )
-        seed = html.escape(str(self._info.get("seed", "")))
-        as_of = html.escape(str(self._info.get("as_of", "")))
+        options = self._info.get("options")
+        options = options if isinstance(options, Mapping) else {}
+        seed = html.escape(str(options.get("seed", "?")))
+        as_of = html.escape(str(options.get("as_of", "?")))
         return (
             f"<div><strong>clinical-data-generator Dataset</strong> (seed {seed}, as of {as_of})"
             "<table><thead><tr><th>table</th><th>rows</th><th>columns</th><th>first columns</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></div>"
         )
-

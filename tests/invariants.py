@@ -19,7 +19,9 @@ from clinical_data_generator._internal.identifiers import NEVER_ASSIGNED_EIN_PRE
 SSN = re.compile(r"^9\d\d-(0[1-9]|[1-4]\d)-\d{4}$")
 PHONE = re.compile(r"^[2-9]\d\d-555-01\d\d$")
 EMAIL = re.compile(r"^[a-z][a-z.]*\d\d@example\.(com|net|org)$")
-MBI = re.compile(r"^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d[AC-HJKMNP-RT-Y]{2}\d\d$")
+MBI = re.compile(
+    r"^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y\d]\d[AC-HJKMNP-RT-Y]{2}\d\d$"
+)
 EIN = re.compile(r"^\d\d-\d{7}$")
 ZIP = re.compile(r"^\d{5}$")
 
@@ -43,7 +45,9 @@ def _resolves(child: pa.ChunkedArray, parent: pa.ChunkedArray, what: str) -> Non
 
 def _age(birth: np.ndarray, as_of: dt.date) -> np.ndarray:
     b = birth.astype("datetime64[D]").astype(object)
-    return np.array([as_of.year - d.year - ((as_of.month, as_of.day) < (d.month, d.day)) for d in b])
+    return np.array(
+        [as_of.year - d.year - ((as_of.month, as_of.day) < (d.month, d.day)) for d in b]
+    )
 
 
 def check_safety(ds: cdg.Dataset) -> None:
@@ -56,10 +60,20 @@ def check_safety(ds: cdg.Dataset) -> None:
             if "phone" in column:
                 _all_match(table[column], PHONE, f"{name}.{column}")
             if "email" in column:
-                _all_match(table[column], EMAIL if name == "members" else re.compile(r"^[^@\s]+@[a-z0-9]+\.example\.(com|net|org)$|^[^@\s]+@example\.(com|net|org)$"), f"{name}.{column}")
+                _all_match(
+                    table[column],
+                    EMAIL
+                    if name == "members"
+                    else re.compile(
+                        r"^[^@\s]+@[a-z0-9]+\.example\.(com|net|org)$|^[^@\s]+@example\.(com|net|org)$"
+                    ),
+                    f"{name}.{column}",
+                )
             if column == "tax_id":
                 values = [v for v in table[column].to_pylist() if v is not None]
-                assert all(EIN.match(v) and v[:2] in NEVER_ASSIGNED_EIN_PREFIXES for v in values), f"{name}.tax_id"
+                assert all(EIN.match(v) and v[:2] in NEVER_ASSIGNED_EIN_PREFIXES for v in values), (
+                    f"{name}.tax_id"
+                )
             if column == "zip":
                 _all_match(table[column], ZIP, f"{name}.zip")
     npis = ds.tables["providers"]["npi"].to_pylist()
@@ -104,8 +118,12 @@ def check_coverages(ds: cdg.Dataset, as_of: dt.date) -> None:
     _unique(c, "coverage_id")
     _resolves(c["member_id"], m["member_id"], "coverages.member_id")
     _resolves(c["plan_id"], ds.tables["plans"]["plan_id"], "coverages.plan_id")
-    _resolves(c["pcp_provider_id"], ds.tables["providers"]["provider_id"], "coverages.pcp_provider_id")
-    assert set(c["member_id"].to_pylist()) == set(m["member_id"].to_pylist()), "a member has no coverage"
+    _resolves(
+        c["pcp_provider_id"], ds.tables["providers"]["provider_id"], "coverages.pcp_provider_id"
+    )
+    assert set(c["member_id"].to_pylist()) == set(m["member_id"].to_pylist()), (
+        "a member has no coverage"
+    )
     birth = dict(zip(m["member_id"].to_pylist(), m["birth_date"].to_pylist(), strict=True))
     current_plan = dict(zip(m["member_id"].to_pylist(), m["plan_id"].to_pylist(), strict=True))
     plans = {p["plan_id"]: p for p in ds.tables["plans"].to_pylist()}
@@ -118,15 +136,21 @@ def check_coverages(ds: cdg.Dataset, as_of: dt.date) -> None:
             assert start <= end < as_of, "termination not between effective date and as_of"
             assert r["termination_reason"] is not None
         plan = plans[r["plan_id"]]
-        assert plan["payer_id"] == r["payer_id"] and plan["line_of_business"] == r["line_of_business"]
+        assert (
+            plan["payer_id"] == r["payer_id"] and plan["line_of_business"] == r["line_of_business"]
+        )
         assert (r["pcp_provider_id"] is not None) == plan["requires_pcp"]
         assert (r["sponsor_id"] is not None) == (r["line_of_business"] == "commercial")
         previous = last.get(r["member_id"])
         if previous is not None:
-            assert previous["termination_date"] is not None and previous["termination_date"] < start, "spans overlap"
+            assert (
+                previous["termination_date"] is not None and previous["termination_date"] < start
+            ), "spans overlap"
         last[r["member_id"]] = r
     for member_id, r in last.items():
-        assert r["plan_id"] == current_plan[member_id], "members.plan_id is not the latest span's plan"
+        assert r["plan_id"] == current_plan[member_id], (
+            "members.plan_id is not the latest span's plan"
+        )
 
 
 def check_reference(ds: cdg.Dataset) -> None:
@@ -142,7 +166,11 @@ def check_reference(ds: cdg.Dataset) -> None:
     providers = ds.tables["providers"]
     individual = pc.equal(providers["entity_type"], "individual")
     orgs = providers.filter(pc.invert(individual))
-    _resolves(providers.filter(individual)["organization_id"], orgs["provider_id"], "providers.organization_id")
+    _resolves(
+        providers.filter(individual)["organization_id"],
+        orgs["provider_id"],
+        "providers.organization_id",
+    )
     assert orgs["tax_id"].null_count == 0 and orgs["first_name"].null_count == orgs.num_rows
 
 

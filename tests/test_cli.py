@@ -24,7 +24,19 @@ def cdg_run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 def test_generate_writes_the_documented_layout(tmp_path: Path) -> None:
     """`cdg generate` writes manifest.json and one folder per format with one file per table."""
     out = tmp_path / "out"
-    result = cdg_run("generate", "--members", "2500", "--seed", "7", "--format", "csv", "--format", "parquet", "--out", str(out))
+    result = cdg_run(
+        "generate",
+        "--members",
+        "2500",
+        "--seed",
+        "7",
+        "--format",
+        "csv",
+        "--format",
+        "parquet",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["options"]["seed"] == 7 and manifest["options"]["members"] == 2500
@@ -35,7 +47,10 @@ def test_generate_writes_the_documented_layout(tmp_path: Path) -> None:
         assert path.stat().st_size == entry["size"]
     members = pacsv.read_csv(out / "csv" / "members.csv")
     assert members.num_rows == 2500
-    assert pq.read_table(out / "parquet" / "coverages.parquet").num_rows == manifest["tables"]["coverages"]
+    assert (
+        pq.read_table(out / "parquet" / "coverages.parquet").num_rows
+        == manifest["tables"]["coverages"]
+    )
     assert not [p for p in out.iterdir() if p.name.startswith(".cdg-partial")]
     assert "\x1b[" not in result.stderr, "no progress bar when stderr is not a terminal"
 
@@ -46,9 +61,9 @@ def test_cli_matches_python_api(tmp_path: Path) -> None:
     args = ["generate", "--members", "700", "--seed", "3", "--as-of", "2025-02-28", "--state", "CA",
             "--format", "ndjson", "--out", str(cli_out), "--quiet"]  # fmt: skip
     assert cdg_run(*args).returncode == 0
-    cdg.Population(700, seed=3, as_of="2025-02-28", member_generator=cdg.MemberGenerator(states=["CA"])).write(
-        api_out, formats=["ndjson"]
-    )
+    cdg.Population(
+        700, seed=3, as_of="2025-02-28", member_generator=cdg.MemberGenerator(states=["CA"])
+    ).write(api_out, formats=["ndjson"])
     assert (cli_out / "manifest.json").read_bytes() == (api_out / "manifest.json").read_bytes()
 
 
@@ -60,7 +75,9 @@ def test_config_file_mirrors_python_options(tmp_path: Path) -> None:
         "[coverage_generator]\nhistory_years = 2\n"
     )
     out = tmp_path / "out"
-    result = cdg_run("generate", "--config", str(config), "--seed", "6", "--out", str(out), "--quiet")
+    result = cdg_run(
+        "generate", "--config", str(config), "--seed", "6", "--out", str(out), "--quiet"
+    )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["options"]["seed"] == 6
@@ -72,14 +89,32 @@ def test_config_file_mirrors_python_options(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--members", "-5"], "--members: -5 is not allowed: expected an integer from 1 to 1,000,000,000"),
+        (
+            ["--members", "-5"],
+            "--members: -5 is not allowed: expected an integer from 1 to 1,000,000,000",
+        ),
         (["--members", "2000000000"], "--members: 2000000000 is not allowed"),
-        (["--members", "10", "--format", "xml"], "--format: 'xml' is not allowed: expected one of ['csv'"),
-        (["--members", "10", "--as-of", "2026-02-30"], "--as-of: '2026-02-30' is not allowed: expected a date written YYYY-MM-DD"),
-        (["--members", "10", "--workers", "0"], "--workers: 0 is not allowed: expected an integer from 1 to 256"),
+        (
+            ["--members", "10", "--format", "xml"],
+            "--format: 'xml' is not allowed: expected one of ['csv'",
+        ),
+        (
+            ["--members", "10", "--as-of", "2026-02-30"],
+            "--as-of: '2026-02-30' is not allowed: expected a date written YYYY-MM-DD",
+        ),
+        (
+            ["--members", "10", "--workers", "0"],
+            "--workers: 0 is not allowed: expected an integer from 1 to 256",
+        ),
         (["--members", "10", "--state", "ZZ"], "--state: ['ZZ'] is not allowed"),
-        (["--members", "10", "--min-age", "50", "--max-age", "40"], "--max-age: 40 is not allowed: expected at least min_age (50)"),
-        (["--members", "10", "--payers", "0"], "--payers: 0 is not allowed: expected an integer from 1 to 50"),
+        (
+            ["--members", "10", "--min-age", "50", "--max-age", "40"],
+            "--max-age: 40 is not allowed: expected at least min_age (50)",
+        ),
+        (
+            ["--members", "10", "--payers", "0"],
+            "--payers: 0 is not allowed: expected an integer from 1 to 50",
+        ),
         (["--members", "ten"], "'ten' is not a valid integer"),
         ([], "--members is required"),
     ],
@@ -110,7 +145,9 @@ def test_bad_config_key_is_named(tmp_path: Path) -> None:
     """An unknown key in --config is reported with the allowed keys."""
     config = tmp_path / "bad.toml"
     config.write_text("members = 10\nmembres = 3\n")
-    result = cdg_run("generate", "--config", str(config), "--format", "csv", "--out", str(tmp_path / "o"))
+    result = cdg_run(
+        "generate", "--config", str(config), "--format", "csv", "--out", str(tmp_path / "o")
+    )
     assert result.returncode == 2 and "unknown key(s) ['membres']" in result.stderr
 
 

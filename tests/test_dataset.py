@@ -15,7 +15,14 @@ from clinical_data_generator.serializers import _registry
 
 def test_tables_and_counts(small: cdg.Dataset) -> None:
     """The six linked tables exist with the model schemas."""
-    assert sorted(small.tables) == ["coverages", "members", "payers", "plans", "providers", "sponsors"]
+    assert sorted(small.tables) == [
+        "coverages",
+        "members",
+        "payers",
+        "plans",
+        "providers",
+        "sponsors",
+    ]
     assert small.tables["members"].schema.names[0] == "member_id"
     assert small.tables["members"].num_rows == 3_000
 
@@ -62,8 +69,13 @@ def test_write_to_memory_filesystem() -> None:
     assert fs.exists("/demo/manifest.json")
     with fs.open("/demo/ndjson/members.ndjson", "rb") as handle:
         rows = [orjson.loads(line) for line in handle.read().splitlines()]
-    assert len(rows) == 1_000 and rows[0]["member_id"] == ds.tables["members"]["member_id"][0].as_py()
-    assert {f["path"] for f in manifest["files"]} >= {"ndjson/members.ndjson", "ndjson/plans.ndjson"}
+    assert (
+        len(rows) == 1_000 and rows[0]["member_id"] == ds.tables["members"]["member_id"][0].as_py()
+    )
+    assert {f["path"] for f in manifest["files"]} >= {
+        "ndjson/members.ndjson",
+        "ndjson/plans.ndjson",
+    }
     assert not [p for p in fs.ls("/demo", detail=False) if ".cdg-partial" in p]
     fs.rm("/demo", recursive=True)
 
@@ -106,7 +118,7 @@ def test_json_is_one_valid_array(small: cdg.Dataset, tmp_path: Path) -> None:
     empty = cdg.Dataset({"payers": small.tables["payers"].slice(0, 0)})
     empty.write(tmp_path / "e", formats=["json", "csv", "ndjson", "parquet"])
     assert orjson.loads((tmp_path / "e" / "json" / "payers.json").read_bytes()) == []
-    assert (tmp_path / "e" / "csv" / "payers.csv").read_text().startswith("\"payer_id\"")
+    assert (tmp_path / "e" / "csv" / "payers.csv").read_text().startswith('"payer_id"')
 
 
 def test_csv_reads_back_with_types(small: cdg.Dataset, tmp_path: Path) -> None:
@@ -117,7 +129,9 @@ def test_csv_reads_back_with_types(small: cdg.Dataset, tmp_path: Path) -> None:
     for name, table in small.tables.items():
         back = pacsv.read_csv(
             tmp_path / "csv" / f"{name}.csv",
-            convert_options=pacsv.ConvertOptions(column_types=table.schema, strings_can_be_null=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=table.schema, strings_can_be_null=True
+            ),
         )
         assert back.equals(table.cast(back.schema)), name
 

@@ -89,7 +89,9 @@ def test_golden_digests(tmp_path: Path, update_golden: bool) -> None:
         GOLDEN.write_text(json.dumps(digests, indent=2, sort_keys=True) + "\n")
     assert GOLDEN.exists(), "no golden digests: run pytest --update-golden once and commit them"
     expected = json.loads(GOLDEN.read_text())
-    assert digests == expected, "output bytes changed: record it under 'Output changes' in CHANGELOG.md"
+    assert digests == expected, (
+        "output bytes changed: record it under 'Output changes' in CHANGELOG.md"
+    )
 
 
 def test_parquet_round_trips_exactly(small: cdg.Dataset, tmp_path: Path) -> None:

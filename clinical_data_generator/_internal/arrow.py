@@ -27,7 +27,9 @@ def fixed(n: int, *parts: np.ndarray | str) -> pa.Array:
     blocks = []
     for part in parts:
         if isinstance(part, str):
-            blocks.append(np.broadcast_to(np.frombuffer(part.encode("ascii"), dtype=np.uint8), (n, len(part))))
+            blocks.append(
+                np.broadcast_to(np.frombuffer(part.encode("ascii"), dtype=np.uint8), (n, len(part)))
+            )
         else:
             blocks.append(part)
     return fixed_width(np.hstack(blocks) if blocks else np.zeros((n, 0), np.uint8))
@@ -36,7 +38,9 @@ def fixed(n: int, *parts: np.ndarray | str) -> pa.Array:
 def chars(values: pa.Array, width: int) -> np.ndarray:
     """``(n, width)`` ASCII codes of a string array whose values all have ``width`` characters."""
     data = values.buffers()[2]
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    offsets = np.frombuffer(
+        values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
+    )
     raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
     return raw.reshape(len(values), width)
 
@@ -51,7 +55,9 @@ def take(values: pa.Array, indices: np.ndarray) -> pa.Array:
     return values.take(pa.array(indices, pa.int64()))
 
 
-def choose(mask: np.ndarray, when_true: pa.Array | str, when_false: pa.Array | str | None) -> pa.Array:
+def choose(
+    mask: np.ndarray, when_true: pa.Array | str, when_false: pa.Array | str | None
+) -> pa.Array:
     """Element-wise ``if mask then a else b``; ``None`` gives nulls."""
     other = pa.scalar(None, pa.string()) if when_false is None else when_false
     return pc.if_else(pa.array(mask, pa.bool_()), when_true, other)
@@ -90,7 +96,13 @@ def fixed_width(codes: np.ndarray) -> pa.Array:
     n, width = codes.shape
     offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
     return pa.Array.from_buffers(
-        pa.string(), n, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(np.ascontiguousarray(codes).tobytes())]
+        pa.string(),
+        n,
+        [
+            None,
+            pa.py_buffer(offsets.tobytes()),
+            pa.py_buffer(np.ascontiguousarray(codes).tobytes()),
+        ],
     )
 
 

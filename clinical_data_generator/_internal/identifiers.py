@@ -38,7 +38,9 @@ def ssn(rng: np.random.Generator, n: int) -> pa.Array:
 def phone(rng: np.random.Generator, area_codes: np.ndarray) -> pa.Array:
     """'AAA-555-01NN' from ``(n, 3)`` area-code characters."""
     n = area_codes.shape[0]
-    return arrow.fixed(n, area_codes, "-555-01", arrow.digit_chars(rng.integers(0, 100, n), 2))
+    return arrow.fixed(
+        n, area_codes, "-555-01", arrow.digit_chars(np.asarray(rng.integers(0, 100, n)), 2)
+    )
 
 
 def email(rng: np.random.Generator, first: pa.Array, last: pa.Array) -> pa.Array:
@@ -61,8 +63,12 @@ def ein(positions: np.ndarray, *, seed: int, name: str) -> pa.Array:
     """EINs 'NN-NNNNNNN' with never-assigned prefixes, unique per position."""
     prefixes = len(NEVER_ASSIGNED_EIN_PREFIXES)
     value = seeded_bijection(positions, seed=seed, name=name, modulus=prefixes * 10_000_000)
-    table = np.frombuffer("".join(NEVER_ASSIGNED_EIN_PREFIXES).encode(), dtype=np.uint8).reshape(-1, 2)
-    return arrow.fixed(value.size, table[value // 10_000_000], "-", arrow.digit_chars(value % 10_000_000, 7))
+    table = np.frombuffer("".join(NEVER_ASSIGNED_EIN_PREFIXES).encode(), dtype=np.uint8).reshape(
+        -1, 2
+    )
+    return arrow.fixed(
+        value.size, table[value // 10_000_000], "-", arrow.digit_chars(value % 10_000_000, 7)
+    )
 
 
 def mbi(rng: np.random.Generator, n: int) -> pa.Array:

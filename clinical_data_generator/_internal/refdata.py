@@ -131,7 +131,9 @@ def zip_codes() -> ZipCodes:
         state=state,
         county=t["county"].combine_chunks(),
         area_code=t["area_code"].combine_chunks(),
-        area_chars=np.frombuffer("".join(t["area_code"].to_pylist()).encode("ascii"), dtype=np.uint8).reshape(-1, 3),
+        area_chars=np.frombuffer(
+            "".join(t["area_code"].to_pylist()).encode("ascii"), dtype=np.uint8
+        ).reshape(-1, 3),
         latitude=t["latitude"].to_numpy(),
         longitude=t["longitude"].to_numpy(),
         cum_population=cumulative(t["population"].to_numpy()),

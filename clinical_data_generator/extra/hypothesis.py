@@ -37,9 +37,15 @@ def member_generators() -> st.SearchStrategy[cdg.MemberGenerator]:
         high = draw(st.none() | st.integers(0 if low is None else low, 105))
         lobs = draw(st.none() | st.lists(st.sampled_from(("commercial", "individual", "medicare", "medicaid")),
                                          min_size=1, max_size=4, unique=True))  # fmt: skip
-        states = draw(st.none() | st.lists(st.sampled_from(_STATES), min_size=1, max_size=3, unique=True))
+        states = draw(
+            st.none() | st.lists(st.sampled_from(_STATES), min_size=1, max_size=3, unique=True)
+        )
         return cdg.MemberGenerator(
-            min_age=low, max_age=high, states=states, lines_of_business=lobs, dependents=draw(st.booleans())
+            min_age=low,
+            max_age=high,
+            states=states,
+            lines_of_business=lobs,
+            dependents=draw(st.booleans()),
         )
 
     return build()

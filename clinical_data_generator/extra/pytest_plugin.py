@@ -25,7 +25,9 @@ import clinical_data_generator as cdg
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add ``--cdg-seed``."""
     group = parser.getgroup("clinical-data-generator")
-    group.addoption("--cdg-seed", type=int, default=0, help="Seed for the cdg_* fixtures (default 0).")
+    group.addoption(
+        "--cdg-seed", type=int, default=0, help="Seed for the cdg_* fixtures (default 0)."
+    )
 
 
 @pytest.fixture(scope="session")

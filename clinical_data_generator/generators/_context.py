@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from .._internal import arrow, refdata
+from .._internal import refdata
 from .._internal.rng import stream
 from .payers import PlanCatalog
 from .providers import PCPIndex
@@ -51,13 +51,21 @@ class Reference:
             payer_ids=payer_ids,
             payer_prefix=letters.astype(np.uint8),
             plan_ids=plans["plan_id"].combine_chunks(),
-            plan_payer=np.array([payer_row[p] for p in plans["payer_id"].to_pylist()], dtype=np.int64),
-            plan_lob=np.array([lob_code[v] for v in plans["line_of_business"].to_pylist()], dtype=np.int64),
+            plan_payer=np.array(
+                [payer_row[p] for p in plans["payer_id"].to_pylist()], dtype=np.int64
+            ),
+            plan_lob=np.array(
+                [lob_code[v] for v in plans["line_of_business"].to_pylist()], dtype=np.int64
+            ),
             plan_requires_pcp=plans["requires_pcp"].to_numpy(zero_copy_only=False),
             sponsor_ids=sponsors["sponsor_id"].combine_chunks(),
             sponsor_group_numbers=sponsors["group_number"].combine_chunks(),
-            sponsor_cum=refdata.cumulative(sponsors["employee_count"].to_numpy().astype(np.float64)),
-            sponsor_payer=np.array([payer_row[p] for p in sponsors["payer_id"].to_pylist()], dtype=np.int64),
+            sponsor_cum=refdata.cumulative(
+                sponsors["employee_count"].to_numpy().astype(np.float64)
+            ),
+            sponsor_payer=np.array(
+                [payer_row[p] for p in sponsors["payer_id"].to_pylist()], dtype=np.int64
+            ),
             provider_ids=providers["provider_id"].combine_chunks(),
             pcp=PCPIndex.build(providers),
         )

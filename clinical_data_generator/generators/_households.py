@@ -100,15 +100,21 @@ def build(
     household = np.repeat(np.arange(k), size)
     position = np.arange(n) - start[household]
     spouse = has_spouse[:k][household]
-    role = np.where(position == 0, ROLE_SUBSCRIBER, np.where(spouse & (position == 1), ROLE_SPOUSE, ROLE_CHILD))
+    role = np.where(
+        position == 0, ROLE_SUBSCRIBER, np.where(spouse & (position == 1), ROLE_SPOUSE, ROLE_CHILD)
+    )
 
     age = sub_age[:k][household].astype(np.int64)
     spouse_rows = role == ROLE_SPOUSE
-    spouse_age = age[spouse_rows] + np.round(rng.normal(-1.5, 4.0, int(spouse_rows.sum()))).astype(np.int64)
+    spouse_age = age[spouse_rows] + np.round(rng.normal(-1.5, 4.0, int(spouse_rows.sum()))).astype(
+        np.int64
+    )
     age[spouse_rows] = np.clip(spouse_age, max(ages.low, 18), max(ages.high, 18))
     child_rows = role == ROLE_CHILD
     hi = child_high[:k][household][child_rows]
-    age[child_rows] = child_low + np.floor(rng.random(int(child_rows.sum())) * (hi - child_low + 1)).astype(np.int64)
+    age[child_rows] = child_low + np.floor(
+        rng.random(int(child_rows.sum())) * (hi - child_low + 1)
+    ).astype(np.int64)
     return Households(household=household, role=role, age=age, lob=lob[:k], start=start, size=size)
 
 

@@ -61,7 +61,9 @@ def addresses(
     suffix = arrow.take(suffixes.values, refdata.sample(rng, suffixes.cum, n))
     line1 = arrow.join(pa.array(number, pa.int64()).cast(pa.string()), street, suffix, sep=" ")
     has_unit = rng.random(n) < unit_share
-    unit = arrow.join(unit_label, pa.array(rng.integers(1, 400, n), pa.int64()).cast(pa.string()), sep=" ")
+    unit = arrow.join(
+        unit_label, pa.array(rng.integers(1, 400, n), pa.int64()).cast(pa.string()), sep=" "
+    )
     line2 = arrow.choose(has_unit, unit, None)
     jitter = rng.normal(0.0, 0.01, (n, 2))
     return Addresses(

@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from .._internal import arrow, refdata
+from .._internal import arrow, refdata, validation
 from .._internal.rng import stream
 from ..errors import InvalidArgumentError
 from ..models import Coverage, arrow_schema
@@ -20,14 +20,6 @@ __all__ = ["CoverageBlock", "CoverageGenerator"]
 
 CONTINUOUS, TERMINATED, PLAN_CHANGE, GAP = range(4)
 _REASONS = ("voluntary", "non_payment", "loss_of_eligibility", "plan_change")
-
-
-def _share(name: str) -> object:
-    def check(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-        if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
-            raise InvalidArgumentError(name, value, "a number from 0 to 1")
-
-    return check
 
 
 @attrs.frozen
@@ -49,14 +41,18 @@ class CoverageGenerator:
         gap_share: Share with a gap of 1-6 months between two spans.
     """
 
-    history_years: int = attrs.field(default=5)
-    terminated_share: float = attrs.field(default=0.08, validator=_share("terminated_share"))  # type: ignore[arg-type]
-    plan_change_share: float = attrs.field(default=0.08, validator=_share("plan_change_share"))  # type: ignore[arg-type]
-    gap_share: float = attrs.field(default=0.06, validator=_share("gap_share"))  # type: ignore[arg-type]
+    history_years: int = attrs.field(
+        default=5, validator=validation.integer_field("history_years", 1, 30)
+    )
+    terminated_share: float = attrs.field(
+        default=0.08, validator=validation.share_field("terminated_share")
+    )
+    plan_change_share: float = attrs.field(
+        default=0.08, validator=validation.share_field("plan_change_share")
+    )
+    gap_share: float = attrs.field(default=0.06, validator=validation.share_field("gap_share"))
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.history_years, int) or not 1 <= self.history_years <= 30:
-            raise InvalidArgumentError("history_years", self.history_years, "an integer from 1 to 30")
         total = self.terminated_share + self.plan_change_share + self.gap_share
         if total > 1.0:
             raise InvalidArgumentError(
@@ -68,7 +64,7 @@ class CoverageGenerator:
         rng = stream(ctx.seed, "coverages", ctx.block)
         ref = ctx.reference
         hh = members.households
-        k, n = hh.count, hh.household.size
+        k = hh.count
         member_hh = hh.household
         lob = hh.lob
         birth = members.birth_date
@@ -78,11 +74,19 @@ class CoverageGenerator:
         sub_birth = birth[hh.start]
         sub_age = hh.age[hh.start]
         elig_years = np.where(lob == MEDICARE, 65, np.where(sub_age < 18, 0, 18))
-        elig_m = (sub_birth.astype("datetime64[M]") + elig_years.astype("timedelta64[Y]").astype("timedelta64[M]"))
-        elig_m = np.minimum(elig_m + np.where(elig_years > 0, 1, 0).astype("timedelta64[M]"), as_of_m)
+        elig_m = sub_birth.astype("datetime64[M]") + elig_years.astype("timedelta64[Y]").astype(
+            "timedelta64[M]"
+        )
+        elig_m = np.minimum(
+            elig_m + np.where(elig_years > 0, 1, 0).astype("timedelta64[M]"), as_of_m
+        )
         months_back = rng.integers(0, self.history_years * 12 + 1, k).astype("timedelta64[M]")
         start_m = np.minimum(np.maximum(as_of_m - months_back, elig_m), as_of_m)
-        youngest_m = np.maximum.reduceat(birth.astype(np.int64), hh.start).astype("datetime64[D]").astype("datetime64[M]")
+        youngest_m = (
+            np.maximum.reduceat(birth.astype(np.int64), hh.start)
+            .astype("datetime64[D]")
+            .astype("datetime64[M]")
+        )
 
         cum = refdata.cumulative(np.array([
             max(0.0, 1 - self.terminated_share - self.plan_change_share - self.gap_share) + 1e-12,
@@ -97,16 +101,28 @@ class CoverageGenerator:
         # Terminated: last month between the later of start and the youngest birth, and last month.
         lo = np.maximum(start_m, youngest_m)
         ok = (scenario == TERMINATED) & (lo <= as_of_m - one)
-        end1_m[ok] = lo[ok] + np.floor(u[ok] * ((as_of_m - one - lo[ok]).astype(np.int64) + 1)).astype("timedelta64[M]")
+        end1_m[ok] = lo[ok] + np.floor(
+            u[ok] * ((as_of_m - one - lo[ok]).astype(np.int64) + 1)
+        ).astype("timedelta64[M]")
         # Plan change: new plan from month c in (start, as_of].
-        new_plan = _other_plan(rng, ref.catalog, lob, ref.plan_payer[members.plan_row], members.plan_row)
+        new_plan = _other_plan(
+            rng, ref.catalog, lob, ref.plan_payer[members.plan_row], members.plan_row
+        )
         ok_change = (scenario == PLAN_CHANGE) & (start_m + one <= as_of_m) & (new_plan >= 0)
-        change = start_m + one + np.floor(u * ((as_of_m - start_m - one).astype(np.int64) + 1)).astype("timedelta64[M]")
+        change = (
+            start_m
+            + one
+            + np.floor(u * ((as_of_m - start_m - one).astype(np.int64) + 1)).astype(
+                "timedelta64[M]"
+            )
+        )
         start2_m[ok_change] = change[ok_change]
         end1_m[ok_change] = change[ok_change] - one
         # Gap: first span ends in [start, as_of - 2], the second starts 1-6 months later.
         ok_gap = (scenario == GAP) & (start_m <= as_of_m - 2 * one)
-        gap_end = start_m + np.floor(u * ((as_of_m - 2 * one - start_m).astype(np.int64) + 1)).astype("timedelta64[M]")
+        gap_end = start_m + np.floor(
+            u * ((as_of_m - 2 * one - start_m).astype(np.int64) + 1)
+        ).astype("timedelta64[M]")
         room = np.maximum((as_of_m - gap_end).astype(np.int64) - 1, 1)
         gap = 1 + np.floor(rng.random(k) * np.minimum(room, 6)).astype(np.int64)
         end1_m[ok_gap] = gap_end[ok_gap]
@@ -154,17 +170,25 @@ class CoverageGenerator:
         safe_sponsor = np.where(has_sponsor, sponsor, 0)
         needs_pcp = ref.plan_requires_pcp[plan]
         columns = {
-            "coverage_id": arrow.join(member_id, pa.array(number, pa.int64()).cast(pa.string()), sep="-"),
+            "coverage_id": arrow.join(
+                member_id, pa.array(number, pa.int64()).cast(pa.string()), sep="-"
+            ),
             "member_id": member_id,
-            "subscriber_member_id": arrow.take(member_table["subscriber_member_id"].combine_chunks(), m),
+            "subscriber_member_id": arrow.take(
+                member_table["subscriber_member_id"].combine_chunks(), m
+            ),
             "payer_id": arrow.take(ref.payer_ids, ref.plan_payer[plan]),
             "plan_id": arrow.take(ref.plan_ids, plan),
             "line_of_business": arrow.take(pa.array(LINES_OF_BUSINESS), lob[h]),
             "coverage_level": arrow.take(pa.array(("EMP", "ESP", "ECH", "FAM", "IND")), level[h]),
             "relationship_code": arrow.take(member_table["relationship_code"].combine_chunks(), m),
             "effective_date": arrow.dates(starts),
-            "sponsor_id": arrow.choose(has_sponsor, arrow.take(ref.sponsor_ids, safe_sponsor), None),
-            "group_number": arrow.choose(has_sponsor, arrow.take(ref.sponsor_group_numbers, safe_sponsor), None),
+            "sponsor_id": arrow.choose(
+                has_sponsor, arrow.take(ref.sponsor_ids, safe_sponsor), None
+            ),
+            "group_number": arrow.choose(
+                has_sponsor, arrow.take(ref.sponsor_group_numbers, safe_sponsor), None
+            ),
             "termination_date": arrow.dates(ends, mask=np.isnat(ends)),
             "termination_reason": arrow.choose(
                 reason >= 0, arrow.take(pa.array(_REASONS), np.maximum(reason, 0)), None

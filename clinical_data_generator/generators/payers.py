@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._internal import arrow, identifiers, refdata
+from .._internal import arrow, identifiers, refdata, validation
 from .._internal.rng import stream
 from ..models import Payer, Plan, arrow_schema
 from . import _places
@@ -28,7 +28,7 @@ class PayerGenerator:
             and Medicaid managed care.
     """
 
-    count: int = 4
+    count: int = attrs.field(default=4, validator=validation.integer_field("payers", 1, 50))
 
     def payers(self, seed: int) -> tuple[pa.Table, np.ndarray]:
         """The ``payers`` table and each payer's market share."""
@@ -75,7 +75,9 @@ class PayerGenerator:
         rows_payer, rows_design = [], []
         for p in range(payers.num_rows):
             for d in range(designs.num_rows):
-                if (lob[d] == "medicare" and not medicare[p]) or (lob[d] == "medicaid" and not medicaid[p]):
+                if (lob[d] == "medicare" and not medicare[p]) or (
+                    lob[d] == "medicaid" and not medicaid[p]
+                ):
                     continue
                 rows_payer.append(p)
                 rows_design.append(d)
@@ -106,7 +108,9 @@ class PayerGenerator:
             "requires_pcp": d["requires_pcp"],
             "requires_referral": d["requires_referral"],
             "metal_level": arrow.choose(
-                pc.not_equal(d["metal_level"], "").to_numpy(zero_copy_only=False), d["metal_level"].combine_chunks(), None
+                pc.not_equal(d["metal_level"], "").to_numpy(zero_copy_only=False),
+                d["metal_level"].combine_chunks(),
+                None,
             ),
         }
         return pa.table(columns, schema=arrow_schema(Plan))

@@ -17,6 +17,7 @@ import pyarrow as pa
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
+from .._internal import validation
 from ..errors import InvalidArgumentError
 from ._context import BlockContext, Reference
 from .coverages import CoverageGenerator
@@ -27,16 +28,12 @@ from .sponsors import SponsorGenerator
 
 __all__ = ["DEFAULT_AS_OF", "MAX_MEMBERS", "MAX_SEED", "Population"]
 
+#: The default reference date; every generated date is relative to ``as_of``.
 DEFAULT_AS_OF = dt.date(2026, 1, 1)
 MAX_MEMBERS = 1_000_000_000
 MAX_SEED = 2**63 - 1
 REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
 BLOCK_TABLES = ("members", "coverages")
-
-
-def _check_members(_: object, __: object, value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_MEMBERS:
-        raise InvalidArgumentError("members", value, f"an integer from 1 to {MAX_MEMBERS:,}")
 
 
 def _check_seed(_: object, __: object, value: int) -> None:
@@ -59,11 +56,6 @@ def _to_date(value: dt.date | str | None) -> dt.date:
     if not dt.date(1950, 1, 1) <= parsed <= dt.date(2100, 12, 31):
         raise InvalidArgumentError("as_of", value, "a date from 1950-01-01 to 2100-12-31")
     return parsed
-
-
-def _check_payers(_: object, __: object, value: PayerGenerator) -> None:
-    if not isinstance(value.count, int) or not 1 <= value.count <= 50:
-        raise InvalidArgumentError("payers", value.count, "an integer from 1 to 50")
 
 
 @attrs.frozen
@@ -90,12 +82,12 @@ class Population:
         10
     """
 
-    members: int = attrs.field(validator=_check_members)
+    members: int = attrs.field(validator=validation.integer_field("members", 1, MAX_MEMBERS))
     seed: int = attrs.field(default=0, validator=_check_seed, kw_only=True)
     as_of: dt.date = attrs.field(default=None, converter=_to_date, kw_only=True)
     member_generator: MemberGenerator = attrs.field(factory=MemberGenerator, kw_only=True)
     coverage_generator: CoverageGenerator = attrs.field(factory=CoverageGenerator, kw_only=True)
-    payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True, validator=_check_payers)
+    payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
 
@@ -111,7 +103,9 @@ class Population:
     def block(self, index: int) -> dict[str, pa.Table]:
         """Generate the member tables of block ``index``."""
         if not 0 <= index < self.block_count:
-            raise InvalidArgumentError("block", index, f"an integer from 0 to {self.block_count - 1}")
+            raise InvalidArgumentError(
+                "block", index, f"an integer from 0 to {self.block_count - 1}"
+            )
         first = index * BLOCK_MEMBERS
         ctx = BlockContext(
             seed=self.seed,
@@ -128,7 +122,9 @@ class Population:
             pa.array(coverages.current_plan_row[members.households.household])
         )
         table = members.table.set_column(
-            members.table.schema.get_field_index("plan_id"), members.table.schema.field("plan_id"), plan_ids
+            members.table.schema.get_field_index("plan_id"),
+            members.table.schema.field("plan_id"),
+            plan_ids,
         )
         return {"members": table, "coverages": coverages.table}
 
@@ -144,8 +140,7 @@ class Population:
         At most ``2 * workers`` blocks are in flight, so memory stays flat for any size.
         """
         blocks = range(self.block_count) if blocks is None else blocks
-        if not isinstance(workers, int) or isinstance(workers, bool) or not 1 <= workers <= 256:
-            raise InvalidArgumentError("workers", workers, "an integer from 1 to 256")
+        validation.integer("workers", workers, 1, 256)
         if workers == 1 or len(blocks) <= 1:
             for b in blocks:
                 yield self.block(b)
@@ -172,6 +167,7 @@ class Population:
 
     def options(self) -> dict[str, object]:
         """The options that determine the output, as JSON-ready values (for the manifest)."""
+
         def convert(_: type, __: attrs.Attribute[object], value: object) -> object:
             if isinstance(value, dt.date):
                 return value.isoformat()
@@ -192,13 +188,20 @@ class Population:
         tables = dict(self.reference().tables)
         for name in BLOCK_TABLES:
             tables[name] = _concat(parts[name], name)
-        return Dataset(tables, info=self.info())
+        info = self.info()
+        if blocks is not None:
+            info["blocks"] = [blocks.start, blocks.stop] if blocks.step == 1 else list(blocks)
+        return Dataset(tables, info=info)
 
     def info(self) -> dict[str, object]:
         """Package name and version plus :meth:`options`: what the manifest records."""
         from .._version import __version__
 
-        return {"generator": "clinical-data-generator", "version": __version__, "options": self.options()}
+        return {
+            "generator": "clinical-data-generator",
+            "version": __version__,
+            "options": self.options(),
+        }
 
     def write(
         self,
@@ -251,4 +254,3 @@ def _reference(population: Population) -> Reference:
     sponsors = population.sponsor_generator.generate(seed, n, as_of, payers, share)
     providers = population.provider_generator.generate(seed, n, as_of)
     return Reference.build(seed, payers, share, plans, sponsors, providers)
-

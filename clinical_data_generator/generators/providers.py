@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from .._internal import arrow, identifiers, refdata
+from .._internal import arrow, identifiers, refdata, validation
 from .._internal.rng import seeded_bijection, stream
 from ..models import Provider, arrow_schema
 from . import _places
@@ -28,8 +28,12 @@ class ProviderGenerator:
         members_per_organization: One organisation per this many members (at least 10).
     """
 
-    members_per_practitioner: int = 250
-    members_per_organization: int = 2500
+    members_per_practitioner: int = attrs.field(
+        default=250, validator=validation.integer_field("members_per_practitioner", 1, 1_000_000)
+    )
+    members_per_organization: int = attrs.field(
+        default=2500, validator=validation.integer_field("members_per_organization", 1, 10_000_000)
+    )
 
     def counts(self, members: int) -> tuple[int, int]:
         """(practitioners, organisations) for a population of ``members``."""
@@ -66,13 +70,17 @@ class ProviderGenerator:
         # Organisations: stem + kind, matched loosely to the taxonomy.
         stems, kinds = refdata.words("facility_stem"), refdata.words("facility_kind")
         org_name = arrow.join(
-            arrow.join(arrow.take(stems, rng.integers(0, len(stems), n)), place.column("city"), sep=" "),
+            arrow.join(
+                arrow.take(stems, rng.integers(0, len(stems), n)), place.column("city"), sep=" "
+            ),
             arrow.take(kinds, rng.integers(0, len(kinds), n)),
             sep=" ",
         )
         positions = np.arange(n)
         org_of = _nearest_organization(rng, place.zip_index, n_ind)
-        provider_id = identifiers.prefixed("P", seeded_bijection(positions, seed=seed, name="providers.id", modulus=100_000_000), 8)
+        provider_id = identifiers.prefixed(
+            "P", seeded_bijection(positions, seed=seed, name="providers.id", modulus=100_000_000), 8
+        )
         columns = {
             "provider_id": provider_id,
             "npi": identifiers.npi(positions, seed=seed, name="providers.npi"),
@@ -98,14 +106,14 @@ class ProviderGenerator:
             "tax_id": arrow.choose(
                 individual, None, identifiers.ein(positions, seed=seed, name="providers.ein")
             ),
-            "organization_id": arrow.choose(
-                individual, arrow.take(provider_id, org_of), None
-            ),
+            "organization_id": arrow.choose(individual, arrow.take(provider_id, org_of), None),
         }
         return pa.table(columns, schema=arrow_schema(Provider))
 
 
-def _nearest_organization(rng: np.random.Generator, zip_index: np.ndarray, n_ind: int) -> np.ndarray:
+def _nearest_organization(
+    rng: np.random.Generator, zip_index: np.ndarray, n_ind: int
+) -> np.ndarray:
     """For every provider row, an organisation row in the same state (any, if the state has none)."""
     zips = refdata.zip_codes()
     state = zips.state_codes[zip_index]
@@ -138,12 +146,18 @@ class PCPIndex:
         adult_rows = np.flatnonzero(np.isin(specialty, PCP_ADULT))
         child_rows = np.flatnonzero(np.isin(specialty, PCP_CHILD))
         if adult_rows.size == 0:
-            adult_rows = np.flatnonzero(providers["entity_type"].to_numpy(zero_copy_only=False) == "individual")
+            adult_rows = np.flatnonzero(
+                providers["entity_type"].to_numpy(zero_copy_only=False) == "individual"
+            )
         if child_rows.size == 0:
             child_rows = adult_rows
         return cls(
-            adult={int(s): adult_rows[state[adult_rows] == s] for s in np.unique(state[adult_rows])},
-            child={int(s): child_rows[state[child_rows] == s] for s in np.unique(state[child_rows])},
+            adult={
+                int(s): adult_rows[state[adult_rows] == s] for s in np.unique(state[adult_rows])
+            },
+            child={
+                int(s): child_rows[state[child_rows] == s] for s in np.unique(state[child_rows])
+            },
             any_adult=adult_rows,
             any_child=child_rows,
         )
@@ -151,7 +165,10 @@ class PCPIndex:
     def assign(self, rng: np.random.Generator, state: np.ndarray, child: np.ndarray) -> np.ndarray:
         """A PCP row for each member (same state when the state has one)."""
         out = np.empty(state.size, dtype=np.int64)
-        for is_child, by_state, fallback in ((False, self.adult, self.any_adult), (True, self.child, self.any_child)):
+        for is_child, by_state, fallback in (
+            (False, self.adult, self.any_adult),
+            (True, self.child, self.any_child),
+        ):
             group = child == is_child
             out[group] = fallback[rng.integers(0, fallback.size, int(group.sum()))]
             for s in np.unique(state[group]):

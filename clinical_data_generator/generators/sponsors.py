@@ -9,8 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._internal import arrow, identifiers, refdata
-from .._internal.rng import stream
+from .._internal import arrow, identifiers, refdata, validation
+from .._internal.rng import seeded_bijection, stream
 from ..models import Sponsor, arrow_schema
 from . import _places
 
@@ -27,7 +27,9 @@ class SponsorGenerator:
             large ones hold many members, as in the US employer market.
     """
 
-    members_per_sponsor: int = 100
+    members_per_sponsor: int = attrs.field(
+        default=100, validator=validation.integer_field("members_per_sponsor", 1, 1_000_000)
+    )
 
     def count(self, members: int) -> int:
         """Number of sponsors for a population of ``members``."""
@@ -46,7 +48,9 @@ class SponsorGenerator:
         )
         stem = arrow.take(stems, rng.integers(0, len(stems), n))
         industry = arrow.take(industries, rng.integers(0, len(industries), n))
-        name = arrow.join(stem, industry, arrow.take(suffixes, rng.integers(0, len(suffixes), n)), sep=" ")
+        name = arrow.join(
+            stem, industry, arrow.take(suffixes, rng.integers(0, len(suffixes), n)), sep=" "
+        )
         size = np.clip(np.round(rng.lognormal(3.2, 1.7, n)), 2, 250_000).astype(np.int32)
         payer = refdata.sample(rng, refdata.cumulative(payer_share), n)
         place = _places.addresses(rng, n, unit_share=0.3, unit_label="Suite")
@@ -57,9 +61,7 @@ class SponsorGenerator:
         columns = {
             "sponsor_id": identifiers.prefixed("S", positions + 1, 7),
             "name": name,
-            "group_number": identifiers.prefixed(
-                "G", _group_numbers(positions, seed), 7
-            ),
+            "group_number": identifiers.prefixed("G", _group_numbers(positions, seed), 7),
             "tax_id": identifiers.ein(positions, seed=seed, name="sponsors.ein"),
             "industry": industry,
             "employee_count": pa.array(size, pa.int32()),
@@ -76,6 +78,4 @@ class SponsorGenerator:
 
 
 def _group_numbers(positions: np.ndarray, seed: int) -> np.ndarray:
-    from .._internal.rng import seeded_bijection
-
     return seeded_bijection(positions, seed=seed, name="sponsors.group", modulus=10_000_000)

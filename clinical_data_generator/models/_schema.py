@@ -27,7 +27,9 @@ def arrow_schema(model: type) -> pa.Schema:
     for f in attrs.fields(model):
         meta = f.metadata
         fields.append(
-            pa.field(f.name, meta["arrow"], nullable=meta["nullable"], metadata={"doc": meta["doc"]})
+            pa.field(
+                f.name, meta["arrow"], nullable=meta["nullable"], metadata={"doc": meta["doc"]}
+            )
         )
     return pa.schema(fields)
 

@@ -18,7 +18,9 @@ class Payer:
 
     payer_id: str = column(pa.string(), "Unique payer key, 'PAY' + 3 digits.")
     name: str = column(pa.string(), "Fictional payer name.")
-    payer_code: str = column(pa.string(), "Electronic payer ID used in X12 (fictional, 'SYN' + 2 digits).")
+    payer_code: str = column(
+        pa.string(), "Electronic payer ID used in X12 (fictional, 'SYN' + 2 digits)."
+    )
     tax_id: str = column(pa.string(), "EIN with a never-assigned prefix.")
     address_line1: str = column(pa.string(), "Synthetic street address.")
     city: str = column(pa.string(), "City of a real ZIP code.")
@@ -27,7 +29,9 @@ class Payer:
     phone: str = column(pa.string(), "Customer-service phone: area code + 555-01XX.")
     website: str = column(pa.string(), "Web address on an example domain.")
     offers_medicare: bool = column(pa.bool_(), "Whether the payer sells Medicare Advantage plans.")
-    offers_medicaid: bool = column(pa.bool_(), "Whether the payer runs Medicaid managed care plans.")
+    offers_medicaid: bool = column(
+        pa.bool_(), "Whether the payer runs Medicaid managed care plans."
+    )
 
 
 @attrs.frozen
@@ -39,7 +43,9 @@ class Sponsor:
     group_number: str = column(pa.string(), "Group number on the ID cards, 'G' + 7 digits.")
     tax_id: str = column(pa.string(), "EIN with a never-assigned prefix.")
     industry: str = column(pa.string(), "Industry label (ours).")
-    employee_count: int = column(pa.int32(), "Number of employees (heavy-tailed size distribution).")
+    employee_count: int = column(
+        pa.int32(), "Number of employees (heavy-tailed size distribution)."
+    )
     payer_id: str = column(pa.string(), "Payer that insures or administers the group.")
     address_line1: str = column(pa.string(), "Synthetic street address.")
     city: str = column(pa.string(), "City of a real ZIP code.")

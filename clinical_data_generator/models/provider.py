@@ -15,8 +15,12 @@ class Provider:
     """A practitioner or a provider organisation / facility, as a row of ``providers``."""
 
     provider_id: str = column(pa.string(), "Unique provider key, 'P' + 8 digits.")
-    npi: str = column(pa.string(), "10-digit NPI starting with 2, Luhn-valid over prefix 80840 (never issued).")
-    entity_type: str = column(pa.string(), "individual (NPI entity type 1) or organization (type 2).")
+    npi: str = column(
+        pa.string(), "10-digit NPI starting with 2, Luhn-valid over prefix 80840 (never issued)."
+    )
+    entity_type: str = column(
+        pa.string(), "individual (NPI entity type 1) or organization (type 2)."
+    )
     name: str = column(pa.string(), "Display name: 'First M Last, CRED' or the organisation name.")
     taxonomy_code: str = column(pa.string(), "NUCC Health Care Provider Taxonomy code.")
     taxonomy_display: str = column(pa.string(), "NUCC display name.")
@@ -33,7 +37,15 @@ class Provider:
     middle_initial: str | None = column(pa.string(), "Middle initial (individuals).", nullable=True)
     last_name: str | None = column(pa.string(), "Family name (individuals).", nullable=True)
     sex: str | None = column(pa.string(), "F or M (individuals).", nullable=True)
-    credential: str | None = column(pa.string(), "MD, DO, NP, PA, ... (individuals).", nullable=True)
-    organization_name: str | None = column(pa.string(), "Organisation name (organisations).", nullable=True)
-    tax_id: str | None = column(pa.string(), "EIN NN-NNNNNNN with a never-assigned prefix (organisations).", nullable=True)
-    organization_id: str | None = column(pa.string(), "provider_id of the billing organisation (individuals).", nullable=True)
+    credential: str | None = column(
+        pa.string(), "MD, DO, NP, PA, ... (individuals).", nullable=True
+    )
+    organization_name: str | None = column(
+        pa.string(), "Organisation name (organisations).", nullable=True
+    )
+    tax_id: str | None = column(
+        pa.string(), "EIN NN-NNNNNNN with a never-assigned prefix (organisations).", nullable=True
+    )
+    organization_id: str | None = column(
+        pa.string(), "provider_id of the billing organisation (individuals).", nullable=True
+    )

@@ -7,6 +7,7 @@ file's relative path, size and sha256, computed while the bytes stream out.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -62,7 +63,9 @@ def normalise_formats(formats: Sequence[str] | str) -> list[str]:
         formats = [formats]
     names = list(dict.fromkeys(formats))
     if not names:
-        raise InvalidArgumentError("formats", list(formats), "at least one format name (see cdg.FORMATS)")
+        raise InvalidArgumentError(
+            "formats", list(formats), "at least one format name (see cdg.FORMATS)"
+        )
     for name in names:
         get_serializer(name)
     return names
@@ -100,7 +103,12 @@ def write_tables(
             stream.close()
             files.append({"path": rel, "format": fmt, "table": table, "rows": rows[table],
                           "size": stream.size, "sha256": stream.sha256.hexdigest()})  # fmt: skip
-        manifest = {**info, "formats": names, "tables": rows, "files": sorted(files, key=lambda f: f["path"])}
+        manifest = {
+            **info,
+            "formats": names,
+            "tables": rows,
+            "files": sorted(files, key=lambda f: str(f["path"])),
+        }
         with fs.open(f"{partial}/manifest.json", "wb") as out:
             out.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
         for fmt in names:
@@ -122,11 +130,15 @@ def write_tables(
 def _filesystem(target: str | os.PathLike[str]) -> tuple[Any, str]:
     text = os.fspath(target)
     if not text:
-        raise InvalidArgumentError("target", text, "a folder path or fsspec URL such as memory://out")
+        raise InvalidArgumentError(
+            "target", text, "a folder path or fsspec URL such as memory://out"
+        )
     try:
         fs, root = fsspec.core.url_to_fs(text)
     except (ValueError, ImportError) as exc:
-        raise InvalidArgumentError("target", text, f"a folder path or a supported fsspec URL ({exc})") from None
+        raise InvalidArgumentError(
+            "target", text, f"a folder path or a supported fsspec URL ({exc})"
+        ) from None
     try:
         if fs.isfile(root):
             raise OutputError(f"cannot write output to {text!r}: it is a file, not a folder")
@@ -138,12 +150,14 @@ def _filesystem(target: str | os.PathLike[str]) -> tuple[Any, str]:
     return fs, root
 
 
-def _abort(fs: Any, partial: str, writers: Mapping[tuple[str, str], tuple[TableWriter, _HashingStream, str]]) -> None:
+def _abort(
+    fs: Any,
+    partial: str,
+    writers: Mapping[tuple[str, str], tuple[TableWriter, _HashingStream, str]],
+) -> None:
     for _, stream, _ in writers.values():
-        try:
+        with contextlib.suppress(Exception):  # best effort while already failing
             stream.close()
-        except Exception:  # noqa: S110 - best effort while already failing
-            pass
     _remove(fs, partial)
 
 

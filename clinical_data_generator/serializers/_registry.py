@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import IO, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -20,14 +20,29 @@ class TableWriter(Protocol):
         """Finish the file (the underlying stream is closed by the caller)."""
 
 
+class WritableStream(Protocol):
+    """The binary stream a serializer writes to (a file, or a hashing wrapper around one)."""
+
+    def write(self, data: bytes, /) -> int:
+        """Write bytes; return how many."""
+
+
 class Serializer(Protocol):
     """A table-by-table output format."""
 
-    name: str
-    summary: str
-    extension: str
+    @property
+    def name(self) -> str:
+        """Format name, as given to ``formats=[...]``."""
 
-    def open(self, stream: IO[bytes], schema: pa.Schema) -> TableWriter:
+    @property
+    def summary(self) -> str:
+        """One line for ``cdg formats``."""
+
+    @property
+    def extension(self) -> str:
+        """File name extension including the dot."""
+
+    def open(self, stream: WritableStream, schema: pa.Schema) -> TableWriter:
         """Start writing one table with ``schema`` to ``stream``."""
 
 
@@ -48,6 +63,3 @@ def get_serializer(name: str) -> Serializer:
         return _REGISTRY[name]
     except KeyError:
         raise InvalidArgumentError("formats", name, f"one of {sorted(_REGISTRY)}") from None
-
-
-Factory = Callable[[IO[bytes], pa.Schema], TableWriter]

@@ -6,7 +6,7 @@ not depend on the number of workers or on how blocks were grouped.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import Any
 
 import attrs
 import orjson
@@ -32,13 +32,15 @@ def _json_ready(batch: pa.RecordBatch) -> list[dict[str, object]]:
 
 @attrs.define
 class _CSVWriter:
-    stream: IO[bytes]
+    stream: Any
     schema: pa.Schema
     writer: pacsv.CSVWriter | None = None
 
     def write(self, batch: pa.RecordBatch) -> None:
         if self.writer is None:
-            self.writer = pacsv.CSVWriter(self.stream, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+            self.writer = pacsv.CSVWriter(
+                self.stream, self.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+            )
         self.writer.write_batch(batch)
 
     def close(self) -> None:
@@ -50,7 +52,7 @@ class _CSVWriter:
 
 @attrs.define
 class _NDJSONWriter:
-    stream: IO[bytes]
+    stream: Any
     schema: pa.Schema
 
     def write(self, batch: pa.RecordBatch) -> None:
@@ -66,7 +68,7 @@ class _NDJSONWriter:
 class _JSONWriter:
     """A JSON array of row objects, one row per line for readability and streaming."""
 
-    stream: IO[bytes]
+    stream: Any
     schema: pa.Schema
     rows: int = 0
 
@@ -86,7 +88,7 @@ class _JSONWriter:
 class _ParquetWriter:
     """Row groups of exactly ``PARQUET_ROW_GROUP`` rows, independent of how batches arrive."""
 
-    stream: IO[bytes]
+    stream: Any
     schema: pa.Schema
     buffer: list[pa.RecordBatch] = attrs.Factory(list)
     buffered: int = 0
@@ -125,12 +127,33 @@ class TableFormat:
     extension: str
     writer: type
 
-    def open(self, stream: IO[bytes], schema: pa.Schema) -> TableWriter:
+    def open(self, stream: Any, schema: pa.Schema) -> TableWriter:
         """Start writing one table."""
-        return self.writer(stream, schema)  # type: ignore[no-any-return]
+        writer: TableWriter = self.writer(stream, schema)
+        return writer
 
 
-CSV = register(TableFormat("csv", "One CSV file per table, with a header row (RFC 4180 quoting).", ".csv", _CSVWriter))
-JSON = register(TableFormat("json", "One JSON array of row objects per table.", ".json", _JSONWriter))
-NDJSON = register(TableFormat("ndjson", "One newline-delimited JSON file per table, one row object per line.", ".ndjson", _NDJSONWriter))
-PARQUET = register(TableFormat("parquet", "One Parquet file per table (zstd, typed dates and decimals).", ".parquet", _ParquetWriter))
+CSV = register(
+    TableFormat(
+        "csv", "One CSV file per table, with a header row (RFC 4180 quoting).", ".csv", _CSVWriter
+    )
+)
+JSON = register(
+    TableFormat("json", "One JSON array of row objects per table.", ".json", _JSONWriter)
+)
+NDJSON = register(
+    TableFormat(
+        "ndjson",
+        "One newline-delimited JSON file per table, one row object per line.",
+        ".ndjson",
+        _NDJSONWriter,
+    )
+)
+PARQUET = register(
+    TableFormat(
+        "parquet",
+        "One Parquet file per table (zstd, typed dates and decimals).",
+        ".parquet",
+        _ParquetWriter,
+    )
+)

@@ -61,7 +61,9 @@ def test_households_have_dependents(small: cdg.Dataset) -> None:
     m = small.tables["members"]
     codes = set(m["relationship_code"].to_pylist())
     assert {"18", "01", "19", "17"} <= codes
-    rows = m.select(["member_id", "subscriber_member_id", "last_name", "relationship_code"]).to_pylist()
+    rows = m.select(
+        ["member_id", "subscriber_member_id", "last_name", "relationship_code"]
+    ).to_pylist()
     last = {r["member_id"]: r["last_name"] for r in rows}
     children = [r for r in rows if r["relationship_code"] == "19"]
     same = sum(r["last_name"] == last[r["subscriber_member_id"]] for r in children)
@@ -88,17 +90,35 @@ def test_invariant_checks_catch_corruption(small: cdg.Dataset) -> None:
     m = tables["members"]
     ssn = m["ssn"].to_pylist()
     ssn[0] = "123-45-6789"
-    broken = cdg.Dataset({**tables, "members": m.set_column(m.schema.get_field_index("ssn"), "ssn", pa.array(ssn))})
+    broken = cdg.Dataset(
+        {**tables, "members": m.set_column(m.schema.get_field_index("ssn"), "ssn", pa.array(ssn))}
+    )
     with pytest.raises(AssertionError, match="SSN"):
         check_safety(broken)
     c = tables["coverages"]
     dates = c["effective_date"].to_pylist()
     dates[0] = dt.date(1800, 1, 1)
-    broken = cdg.Dataset({**tables, "coverages": c.set_column(c.schema.get_field_index("effective_date"), "effective_date", pa.array(dates))})
+    broken = cdg.Dataset(
+        {
+            **tables,
+            "coverages": c.set_column(
+                c.schema.get_field_index("effective_date"), "effective_date", pa.array(dates)
+            ),
+        }
+    )
     with pytest.raises(AssertionError, match="before birth"):
         check_coverages(broken, cdg.DEFAULT_AS_OF)
     sub = m["subscriber_member_id"].to_pylist()
     sub[5] = "M000000000X"
-    broken = cdg.Dataset({**tables, "members": m.set_column(m.schema.get_field_index("subscriber_member_id"), "subscriber_member_id", pa.array(sub))})
+    broken = cdg.Dataset(
+        {
+            **tables,
+            "members": m.set_column(
+                m.schema.get_field_index("subscriber_member_id"),
+                "subscriber_member_id",
+                pa.array(sub),
+            ),
+        }
+    )
     with pytest.raises(AssertionError, match="resolve"):
         check_members(broken, cdg.DEFAULT_AS_OF)
