@@ -10,7 +10,7 @@ from ._lookup import COMMERCIAL, INDIVIDUAL, MEDICAID, MEDICARE
 
 # Adult (18+) age distribution by band, US Census 2020 (share of adults, percent).
 _ADULT_BANDS = ((18, 24, 11.9), (25, 34, 17.6), (35, 44, 16.6), (45, 54, 15.6), (55, 64, 16.4),
-                (65, 74, 12.8), (75, 84, 6.6), (85, 105, 2.5))  # fmt: skip
+                (65, 74, 15.5), (75, 84, 8.5), (85, 105, 3.2))  # fmt: skip
 
 # Line of business of the subscriber by age: commercial, individual, medicare, medicaid.
 _LOB_UNDER_65 = np.array([0.66, 0.10, 0.0, 0.24])
@@ -54,9 +54,7 @@ def _adult_ages(rng: np.random.Generator, n: int, low: int, high: int) -> np.nda
     for lo, hi, share in _ADULT_BANDS:
         band = (ages >= lo) & (ages <= hi)
         weights[band] = share / band.sum()
-    weights[(ages < low) | (ages > high)] = 0.0
-    if weights.sum() == 0:  # only possible for ranges above 99
-        weights[-1] = 1.0
+    weights[(ages < low) | (ages > high)] = 0.0  # callers guarantee 18 <= low <= high <= 105
     return ages[refdata.sample(rng, refdata.cumulative(weights), n)]
 
 
@@ -76,8 +74,8 @@ def build(
         sub_age = rng.integers(ages.low, ages.high + 1, h)
     else:
         low = max(ages.low, 18)
-        if not lob_allowed[[COMMERCIAL, INDIVIDUAL, MEDICAID]].any():
-            low = max(low, 65)  # Medicare only
+        if not lob_allowed[[COMMERCIAL, INDIVIDUAL, MEDICAID]].any() and ages.high >= 65:
+            low = max(low, 65)  # Medicare only: 65+ (under-65 cohorts get disability Medicare)
         sub_age = _adult_ages(rng, h, low, ages.high)
     lob = _lines_of_business(rng, sub_age, lob_allowed, child_only)
 

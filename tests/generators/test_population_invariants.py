@@ -36,6 +36,9 @@ def test_members_count_is_exact() -> None:
         {"min_age": 30, "max_age": 40, "states": ["VT", "NH"]},
         {"dependents": False, "lines_of_business": ["individual"]},
         {"lines_of_business": ["medicaid"], "states": ["TX"]},
+        {"min_age": 20, "max_age": 40, "lines_of_business": ["medicare"]},
+        {"min_age": 90},
+        {"min_age": 10, "max_age": 12, "lines_of_business": ["commercial"]},
     ],
 )
 def test_cohorts_respect_their_filters(options: dict[str, object]) -> None:
