@@ -1,7 +1,7 @@
 """Stream a larger population straight to files with two worker processes.
 
 Run it with ``python examples/stream_large_run.py [--out DIR] [--members N]``.
-``Population.write`` generates blocks of 4,096 members in worker processes and writes each
+``Population.write`` generates blocks of 32,768 members in worker processes and writes each
 block as it arrives, so memory stays flat whatever ``--members`` is. The files are the same
 bytes as a single-process run; the script checks that against the manifest of a
 ``workers=1`` run when ``--check`` is given.
@@ -41,7 +41,7 @@ def main(out: str, members: int, *, check: bool = False) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="output folder or fsspec URL (default: a temporary folder)")
-    parser.add_argument("--members", type=int, default=20_000, help="members (default 20,000)")
+    parser.add_argument("--members", type=int, default=70_000, help="members (default 70,000)")
     parser.add_argument("--check", action="store_true", help="compare with a workers=1 run")
     args = parser.parse_args()
     if args.out:

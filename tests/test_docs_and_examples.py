@@ -26,7 +26,7 @@ EXAMPLES = ROOT / "examples"
 EXPECTED_OUTPUT = {
     "quickstart.py": "wrote 12 files to",
     "cohort_medicare_texas.py": "lines of business: ['medicare']",
-    "stream_large_run.py": "wrote 5 blocks with 2 workers",
+    "stream_large_run.py": "wrote 3 blocks with 2 workers",
 }
 
 

@@ -73,7 +73,10 @@ def test_zip_codes_are_population_weighted(members: pd.DataFrame) -> None:
 
 
 def test_spanish_speakers_are_mostly_hispanic(members: pd.DataFrame) -> None:
-    """Spanish is 8-18% of preferred languages, and over 90% of its speakers are Hispanic."""
+    """Spanish is 8-18% of preferred languages, and over 85% of its speakers are Hispanic.
+
+    (Language is per household, so non-Hispanic spouses in Spanish-speaking homes count too.)
+    """
     spanish = members["language"] == "es"
     assert 0.08 < spanish.mean() < 0.18
-    assert (members.loc[spanish, "ethnicity_code"] == "2135-2").mean() > 0.9
+    assert (members.loc[spanish, "ethnicity_code"] == "2135-2").mean() > 0.85

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,9 +13,14 @@ MONEY = pa.decimal128(12, 2)
 
 
 def digit_chars(values: np.ndarray, width: int) -> np.ndarray:
-    """``(n, width)`` ASCII codes of zero-padded non-negative integers."""
-    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return ((np.asarray(values, dtype=np.int64)[:, None] // powers) % 10 + 48).astype(np.uint8)
+    """``(n, width)`` ASCII codes of zero-padded non-negative integers below ``10**width``."""
+    x: np.ndarray = np.asarray(values).astype(np.uint32 if width <= 9 else np.uint64)
+    out = np.empty((x.size, width), dtype=np.uint8)
+    for k in range(width - 1, -1, -1):  # unsigned 32-bit division is the fast path
+        q = x // 10
+        out[:, k] = x - q * 10 + 48
+        x = q
+    return out
 
 
 def digits(values: np.ndarray, width: int) -> pa.Array:
@@ -106,9 +112,14 @@ def fixed_width(codes: np.ndarray) -> pa.Array:
     )
 
 
-def codes(labels: Sequence[str], index: np.ndarray) -> pa.Array:
+def codes(labels: tuple[str, ...], index: np.ndarray) -> pa.Array:
     """Strings ``labels[index]`` for small vocabularies given as integer codes."""
-    return take(pa.array(list(labels), pa.string()), index)
+    return take(_vocabulary(labels), index)
+
+
+@functools.cache
+def _vocabulary(labels: tuple[str, ...]) -> pa.Array:
+    return pa.array(labels, pa.string())
 
 
 def string_array(values: Sequence[str]) -> pa.Array:

@@ -40,31 +40,69 @@ def cumulative(weights: np.ndarray) -> np.ndarray:
 
 def sample(rng: np.random.Generator, cum: np.ndarray, size: int) -> np.ndarray:
     """Indices drawn from the distribution whose normalised cumulative weights are ``cum``."""
-    idx = np.searchsorted(cum, rng.random(size), side="right")
-    return np.minimum(idx, cum.size - 1)
+    return sample_with(cum, rng.random(size))
+
+
+def sample_with(cum: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Like :func:`sample`, from given uniform draws (inverse-CDF lookup)."""
+    return np.minimum(np.searchsorted(cum, uniform, side="right"), cum.size - 1)
+
+
+@attrs.frozen
+class Alias:
+    """Walker's alias table: O(1) weighted draws (one index, one uniform) for large tables."""
+
+    prob: np.ndarray
+    alias: np.ndarray
+
+    @classmethod
+    def from_weights(cls, weights: np.ndarray) -> Alias:
+        """Build the table with Vose's method (once per process; the tables are cached)."""
+        w = np.asarray(weights, dtype=np.float64)
+        n = w.size
+        scaled = w * (n / w.sum())
+        prob = np.ones(n)
+        alias = np.arange(n)
+        small = [i for i in range(n) if scaled[i] < 1.0]
+        large = [i for i in range(n) if scaled[i] >= 1.0]
+        while small and large:
+            s, g = small.pop(), large.pop()
+            prob[s], alias[s] = scaled[s], g
+            scaled[g] -= 1.0 - scaled[s]
+            (small if scaled[g] < 1.0 else large).append(g)
+        return cls(prob, alias)
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """``size`` indices distributed as the weights."""
+        i = rng.integers(0, self.prob.size, size)
+        return np.where(rng.random(size) < self.prob[i], i, self.alias[i])
 
 
 @attrs.frozen
 class WeightedStrings:
     values: pa.Array
-    cum: np.ndarray
+    sampler: Alias
 
     @classmethod
     def from_table(cls, table: pa.Table, value: str, weight: str = "weight") -> WeightedStrings:
-        return cls(table[value].combine_chunks(), cumulative(table[weight].to_numpy()))
+        return cls(table[value].combine_chunks(), Alias.from_weights(table[weight].to_numpy()))
+
+    def draw(self, rng: np.random.Generator, size: int) -> pa.Array:
+        """``size`` values drawn by weight."""
+        return self.values.take(pa.array(self.sampler.draw(rng, size)))
 
 
 @attrs.frozen
 class FirstNames:
     names: pa.Array
-    # cum[(decade, sex)] -> (offset into names, cumulative weights)
-    groups: dict[tuple[int, str], tuple[int, np.ndarray]]
+    # (decade, sex) -> (offset of the group's rows in ``names``, sampler over them)
+    groups: dict[tuple[int, str], tuple[int, Alias]]
 
 
 @attrs.frozen
 class Surnames:
     names: pa.Array
-    cum_by_group: dict[str, np.ndarray]
+    by_group: dict[str, Alias]
 
 
 @attrs.frozen
@@ -77,7 +115,7 @@ class ZipCodes:
     area_chars: np.ndarray  # (n, 3) ASCII codes of area_code
     latitude: np.ndarray
     longitude: np.ndarray
-    cum_population: np.ndarray
+    population: np.ndarray
     race_cum: np.ndarray  # (n, 6) cumulative race shares per ZIP
     state_codes: np.ndarray  # (n,) int index into ``states``
     states: tuple[str, ...]
@@ -100,20 +138,34 @@ def first_names() -> FirstNames:
     decades = t["decade"].to_numpy()
     sexes = np.asarray(t["sex"].to_pylist())
     weights = t["weight"].to_numpy()
-    groups: dict[tuple[int, str], tuple[int, np.ndarray]] = {}
+    groups: dict[tuple[int, str], tuple[int, Alias]] = {}
     for decade in np.unique(decades):
         for sex in ("F", "M"):
             rows = np.flatnonzero((decades == decade) & (sexes == sex))
-            groups[(int(decade), sex)] = (int(rows[0]), cumulative(weights[rows]))
+            groups[(int(decade), sex)] = (int(rows[0]), Alias.from_weights(weights[rows]))
     return FirstNames(t["name"].combine_chunks(), groups)
+
+
+@functools.cache
+def initials() -> tuple[np.ndarray, Alias]:
+    """ASCII codes of initial letters and a sampler weighted like given names' first letters."""
+    t = read_table("first_names.csv.gz", {"weight": pa.int64()})
+    first = pc.utf8_slice_codeunits(t["name"], 0, 1).to_pylist()
+    weights = t["weight"].to_numpy().astype(np.float64)
+    letters = sorted(set(first))
+    totals = np.zeros(len(letters))
+    np.add.at(totals, np.searchsorted(letters, first), weights)
+    return np.frombuffer("".join(letters).encode("ascii"), dtype=np.uint8), Alias.from_weights(
+        totals
+    )
 
 
 @functools.cache
 def surnames() -> Surnames:
     t = read_table("surnames.csv.gz", {"count": pa.int64()})
     count = t["count"].to_numpy().astype(np.float64)
-    cum = {g: cumulative(count * t[g].to_numpy()) for g in RACE_GROUPS}
-    return Surnames(t["surname"].combine_chunks(), cum)
+    samplers = {g: Alias.from_weights(count * t[g].to_numpy()) for g in RACE_GROUPS}
+    return Surnames(t["surname"].combine_chunks(), samplers)
 
 
 @functools.cache
@@ -136,7 +188,7 @@ def zip_codes() -> ZipCodes:
         ).reshape(-1, 3),
         latitude=t["latitude"].to_numpy(),
         longitude=t["longitude"].to_numpy(),
-        cum_population=cumulative(t["population"].to_numpy()),
+        population=t["population"].to_numpy().astype(np.float64),
         race_cum=race_cum,
         state_codes=state_codes.astype(np.int64),
         states=states,

@@ -15,6 +15,9 @@ _ADULT_BANDS = ((18, 24, 11.9), (25, 34, 17.6), (35, 44, 16.6), (45, 54, 15.6), 
 # Line of business of the subscriber by age: commercial, individual, medicare, medicaid.
 _LOB_UNDER_65 = np.array([0.66, 0.10, 0.0, 0.24])
 _LOB_65_PLUS = np.array([0.12, 0.0, 0.88, 0.0])
+_LOB_CHILD_ONLY = np.array([0.2, 0.1, 0.0, 0.7])  # child-only policies: mostly Medicaid/CHIP
+_ANY = np.ones(4)
+_NOT_MEDICARE = np.array([1.0, 1.0, 0.0, 1.0])
 
 # Chance of a covered spouse and of covered children by subscriber age band (18-24, 25-34, ...).
 _SPOUSE = np.array([0.10, 0.40, 0.55, 0.58, 0.55, 0.50, 0.45, 0.35])
@@ -119,15 +122,23 @@ def build(
 def _lines_of_business(
     rng: np.random.Generator, sub_age: np.ndarray, allowed: np.ndarray, child_only: bool
 ) -> np.ndarray:
-    weights = np.where((sub_age >= 65)[:, None], _LOB_65_PLUS, _LOB_UNDER_65)
-    if child_only:
-        weights = np.tile(np.array([0.2, 0.1, 0.0, 0.7]), (sub_age.size, 1))
-    weights = weights * allowed
-    empty = weights.sum(axis=1) == 0
-    # An age whose usual lines are all excluded takes any allowed line it is eligible for.
-    eligible = np.where((sub_age >= 65)[:, None], allowed, allowed * np.array([1, 1, 0, 1]))
-    weights[empty] = eligible[empty]
-    weights[weights.sum(axis=1) == 0] = allowed
-    cum = np.cumsum(weights, axis=1)
-    cum /= cum[:, -1:]
-    return (cum < rng.random(sub_age.size)[:, None]).sum(axis=1)
+    """Line of business per household: the usual mix for the age, limited to ``allowed``.
+
+    An age whose usual lines are all excluded takes the allowed lines it is eligible for
+    (Medicare needs 65+), and failing that any allowed line (e.g. disability Medicare).
+    """
+    u = rng.random(sub_age.size)
+    out = np.empty(sub_age.size, dtype=np.int64)
+    senior = sub_age >= 65
+    usual_young = _LOB_CHILD_ONLY if child_only else _LOB_UNDER_65
+    for rows, usual, eligible in (
+        (senior, _LOB_65_PLUS, _ANY),
+        (~senior, usual_young, _NOT_MEDICARE),
+    ):
+        weights = usual * allowed
+        if weights.sum() == 0:
+            weights = eligible * allowed
+        if weights.sum() == 0:
+            weights = allowed.astype(np.float64)
+        out[rows] = refdata.sample_with(refdata.cumulative(weights), u[rows])
+    return out

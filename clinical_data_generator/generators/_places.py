@@ -7,20 +7,19 @@ import functools
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._internal import arrow, refdata
+from .._internal.groups import groups
 
 
 @functools.cache
-def zip_sampler(states: tuple[str, ...] | None) -> np.ndarray:
-    """Cumulative population weights over ZIPs, optionally restricted to ``states``."""
+def zip_sampler(states: tuple[str, ...] | None) -> refdata.Alias:
+    """Population-weighted sampler over ZIPs, optionally restricted to ``states``."""
     z = refdata.zip_codes()
     if states is None:
-        return z.cum_population
-    weights = np.diff(np.concatenate([[0.0], z.cum_population]))
+        return refdata.Alias.from_weights(z.population)
     allowed = np.isin(np.asarray(z.states)[z.state_codes], np.asarray(states))
-    return refdata.cumulative(np.where(allowed, weights, 0.0))
+    return refdata.Alias.from_weights(np.where(allowed, z.population, 0.0))
 
 
 @attrs.frozen
@@ -53,12 +52,12 @@ def addresses(
 ) -> Addresses:
     """``n`` population-weighted addresses: synthetic street lines on real ZIP/city/state."""
     zips = refdata.zip_codes()
-    zip_index = refdata.sample(rng, zip_sampler(states), n)
+    zip_index = zip_sampler(states).draw(rng, n)
     streets = refdata.weighted("street_names.csv", "name")
     suffixes = refdata.weighted("street_suffixes.csv", "suffix")
     number = np.minimum(np.round(rng.lognormal(6.4, 1.1, n)).astype(np.int64) + 1, 29999)
-    street = arrow.take(streets.values, refdata.sample(rng, streets.cum, n))
-    suffix = arrow.take(suffixes.values, refdata.sample(rng, suffixes.cum, n))
+    street = streets.draw(rng, n)
+    suffix = suffixes.draw(rng, n)
     line1 = arrow.join(pa.array(number, pa.int64()).cast(pa.string()), street, suffix, sep=" ")
     has_unit = rng.random(n) < unit_share
     unit = arrow.join(
@@ -77,29 +76,37 @@ def addresses(
 
 def first_names(rng: np.random.Generator, birth_year: np.ndarray, sex: np.ndarray) -> pa.Array:
     """Given names that fit each person's birth decade and sex (``sex`` holds 'F'/'M')."""
+    return arrow.take(refdata.first_names().names, first_name_index(rng, birth_year, sex))
+
+
+def first_name_index(
+    rng: np.random.Generator, birth_year: np.ndarray, sex: np.ndarray
+) -> np.ndarray:
+    """Rows of the first-name table, as :func:`first_names` draws them."""
     names = refdata.first_names()
     decade = np.clip(birth_year // 10 * 10, refdata.FIRST_DECADE, refdata.LAST_DECADE)
     index = np.zeros(birth_year.size, dtype=np.int64)
-    for d in np.unique(decade):
-        for s in ("F", "M"):
-            rows = np.flatnonzero((decade == d) & (sex == s))
-            if rows.size:
-                offset, cum = names.groups[(int(d), s)]
-                index[rows] = offset + refdata.sample(rng, cum, rows.size)
-    return arrow.take(names.names, index)
+    for key, rows in groups(decade * 2 + (sex == "M")):
+        offset, sampler = names.groups[(key // 2, "M" if key % 2 else "F")]
+        index[rows] = offset + sampler.draw(rng, rows.size)
+    return index
 
 
 def surnames(rng: np.random.Generator, race_group: np.ndarray) -> pa.Array:
     """Family names drawn with each person's census race group (0..5)."""
+    return arrow.take(refdata.surnames().names, surname_index(rng, race_group))
+
+
+def surname_index(rng: np.random.Generator, race_group: np.ndarray) -> np.ndarray:
+    """Rows of the surname table, as :func:`surnames` draws them."""
     table = refdata.surnames()
     index = np.zeros(race_group.size, dtype=np.int64)
-    for g, group in enumerate(refdata.RACE_GROUPS):
-        rows = np.flatnonzero(race_group == g)
-        if rows.size:
-            index[rows] = refdata.sample(rng, table.cum_by_group[group], rows.size)
-    return arrow.take(table.names, index)
+    for group, rows in groups(race_group):
+        index[rows] = table.by_group[refdata.RACE_GROUPS[group]].draw(rng, rows.size)
+    return index
 
 
-def initials(names: pa.Array) -> pa.Array:
-    """First letter of each name."""
-    return pc.utf8_slice_codeunits(names, 0, 1)
+def initials(rng: np.random.Generator, n: int) -> pa.Array:
+    """Middle initials, letters weighted as the first letters of US given names."""
+    letters, sampler = refdata.initials()
+    return arrow.fixed_width(letters[sampler.draw(rng, n)][:, None])

@@ -150,7 +150,13 @@ class CoverageGenerator:
         level = _coverage_level(hh, lob)
         pcp_rng = stream(ctx.seed, "coverages.pcp", ctx.block)
         zips = refdata.zip_codes()
-        pcp = ref.pcp.assign(pcp_rng, zips.state_codes[members.zip_index], hh.age < 18)
+        # PCPs only for members whose plans need one (either span), near where they live.
+        pcp_plan = ref.plan_requires_pcp[members.plan_row] | ref.plan_requires_pcp[current_plan]
+        wants = np.flatnonzero(pcp_plan[member_hh])
+        pcp = np.zeros(member_hh.size, dtype=np.int64)
+        pcp[wants] = ref.pcp.assign(
+            pcp_rng, zips.state_codes[members.zip_index[wants]], hh.age[wants] < 18
+        )
 
         rows_member = np.concatenate([np.flatnonzero(keep1), np.flatnonzero(has2)])
         span = np.concatenate([np.ones(int(keep1.sum()), np.int64), np.full(int(has2.sum()), 2)])
@@ -170,8 +176,8 @@ class CoverageGenerator:
         safe_sponsor = np.where(has_sponsor, sponsor, 0)
         needs_pcp = ref.plan_requires_pcp[plan]
         columns = {
-            "coverage_id": arrow.join(
-                member_id, pa.array(number, pa.int64()).cast(pa.string()), sep="-"
+            "coverage_id": arrow.fixed(
+                m.size, arrow.chars(member_id, 10), "-", arrow.digit_chars(number, 1)
             ),
             "member_id": member_id,
             "subscriber_member_id": arrow.take(

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from .._internal import arrow, identifiers, refdata, validation
+from .._internal.groups import groups
 from .._internal.rng import seeded_bijection, stream
 from ..models import Provider, arrow_schema
 from . import _places
@@ -63,7 +64,7 @@ class ProviderGenerator:
         race = rng.choice(6, size=n, p=[0.60, 0.06, 0.20, 0.005, 0.03, 0.105])
         first = _places.first_names(rng, birth_year, sex)
         last = _places.surnames(rng, race)
-        middle = _places.initials(_places.first_names(rng, birth_year, sex))
+        middle = _places.initials(rng, n)
         credential = arrow.take(tax.credential, taxonomy)
         person_name = arrow.join(arrow.join(first, middle, last, sep=" "), credential, sep=", ")
 
@@ -165,15 +166,13 @@ class PCPIndex:
     def assign(self, rng: np.random.Generator, state: np.ndarray, child: np.ndarray) -> np.ndarray:
         """A PCP row for each member (same state when the state has one)."""
         out = np.empty(state.size, dtype=np.int64)
-        for is_child, by_state, fallback in (
-            (False, self.adult, self.any_adult),
-            (True, self.child, self.any_child),
-        ):
-            group = child == is_child
-            out[group] = fallback[rng.integers(0, fallback.size, int(group.sum()))]
-            for s in np.unique(state[group]):
-                rows = np.flatnonzero(group & (state == s))
-                candidates = by_state.get(int(s))
-                if candidates is not None and candidates.size:
-                    out[rows] = candidates[rng.integers(0, candidates.size, rows.size)]
+        u = rng.random(state.size)
+        for key, rows in groups(state * 2 + child):
+            by_state, fallback = (
+                (self.child, self.any_child) if key % 2 else (self.adult, self.any_adult)
+            )
+            candidates = by_state.get(key // 2)
+            if candidates is None or candidates.size == 0:
+                candidates = fallback
+            out[rows] = candidates[(u[rows] * candidates.size).astype(np.int64)]
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ def column(arrow_type: pa.DataType, doc: str, *, nullable: bool = False) -> Any:
     return attrs.field(metadata=metadata)
 
 
+@functools.cache
 def arrow_schema(model: type) -> pa.Schema:
     """The Arrow schema of a model's table, in field order, with column docs as metadata."""
     fields = []
