@@ -167,3 +167,44 @@ def test_console_script_is_installed() -> None:
     assert exe, "the cdg console script is not on PATH"
     result = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and cdg.__version__ in result.stdout
+
+
+def test_progress_bar_on_a_terminal_and_quiet_turns_it_off(tmp_path: Path) -> None:
+    """On a TTY stderr a progress bar is drawn; --quiet suppresses it."""
+    import os
+    import pty
+
+    def stderr_on_tty(*extra: str) -> str:
+        master, slave = pty.openpty()
+        args = [
+            "generate",
+            "--members",
+            "40000",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "o"),
+            *extra,
+        ]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "clinical_data_generator", *args],
+            stdout=subprocess.DEVNULL, stderr=slave, env={**os.environ, "TERM": "xterm", "COLUMNS": "100"},
+        )  # fmt: skip
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=300)
+        os.close(master)
+        assert proc.returncode == 0
+        return b"".join(chunks).decode(errors="replace")
+
+    shown = stderr_on_tty()
+    assert "generating" in shown and "blocks" in shown
+    assert "generating" not in stderr_on_tty("--quiet")

@@ -84,19 +84,23 @@ def mbi(rng: np.random.Generator, n: int) -> pa.Array:
 
 def identity(rng: np.random.Generator, n: int) -> pa.Array:
     """Seeded ids in UUID version-4 layout (8-4-4-4-12 lowercase hex)."""
-    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
-    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
-    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
-    hexchars = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-    nibbles = np.empty((n, 32), dtype=np.uint8)
-    nibbles[:, 0::2] = raw >> 4
-    nibbles[:, 1::2] = raw & 0x0F
-    out = np.full((n, 36), ord("-"), dtype=np.uint8)
-    out[:, _UUID_HEX] = hexchars[nibbles]
+    raw = np.frombuffer(rng.bytes(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    hexed = _HEX_PAIRS[raw].view(np.uint8).reshape(n, 32)
+    out = np.empty((n, 36), dtype=np.uint8)
+    for (a, b), start in zip(_UUID_GROUPS, (0, 9, 14, 19, 24), strict=True):
+        out[:, start : start + b - a] = hexed[:, a:b]
+        if start:
+            out[:, start - 1] = ord("-")
     return arrow.fixed_width(out)
 
 
-_UUID_HEX = np.array([i for i in range(36) if i not in (8, 13, 18, 23)])
+# Two ASCII hex digits per byte value, as one little-endian uint16 ("0f" -> b"0", b"f").
+_HEX_PAIRS = np.array(
+    [ord(f"{v:02x}"[0]) | ord(f"{v:02x}"[1]) << 8 for v in range(256)], dtype="<u2"
+)
+_UUID_GROUPS = ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
 
 
 def prefixed(prefix: str, values: np.ndarray, width: int) -> pa.Array:

@@ -61,16 +61,27 @@ def _adult_ages(rng: np.random.Generator, n: int, low: int, high: int) -> np.nda
     return ages[refdata.sample(rng, refdata.cumulative(weights), n)]
 
 
-def build(
-    rng: np.random.Generator,
-    n: int,
-    *,
-    ages: AgeRange,
-    lob_allowed: np.ndarray,
-    dependents: bool,
-) -> Households:
-    """Draw households until they hold exactly ``n`` members (the last one may be trimmed)."""
-    h = n  # every household has at least one member, so n households always suffice
+@attrs.frozen
+class _Drawn:
+    """Household-level draws before trimming to the block size."""
+
+    sub_age: np.ndarray
+    lob: np.ndarray
+    has_spouse: np.ndarray
+    child_high: np.ndarray
+    size: np.ndarray
+
+    @staticmethod
+    def concat(parts: list[_Drawn]) -> _Drawn:
+        if len(parts) == 1:
+            return parts[0]
+        fields = attrs.fields(_Drawn)
+        return _Drawn(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields))
+
+
+def _draw(
+    rng: np.random.Generator, h: int, ages: AgeRange, lob_allowed: np.ndarray, dependents: bool
+) -> _Drawn:
     child_only = ages.high < 18
     if child_only:
         # Child-only policies (e.g. CHIP): the child is the subscriber.
@@ -88,10 +99,31 @@ def build(
     has_spouse = spouse_ok & (rng.random(h) < _SPOUSE[band])
     max_child = np.where(lob == MEDICAID, 18, 25)
     child_high = np.minimum(np.minimum(max_child, sub_age - 16), ages.high)
-    child_low = max(ages.low, 0)
-    has_children = can_have & (child_high >= child_low) & (rng.random(h) < _CHILDREN[band])
+    has_children = can_have & (child_high >= max(ages.low, 0)) & (rng.random(h) < _CHILDREN[band])
     n_children = np.where(has_children, 1 + refdata.sample(rng, _CHILD_COUNT, h), 0)
     size = 1 + has_spouse.astype(np.int64) + n_children
+    return _Drawn(sub_age, lob, has_spouse, child_high, size)
+
+
+def build(
+    rng: np.random.Generator,
+    n: int,
+    *,
+    ages: AgeRange,
+    lob_allowed: np.ndarray,
+    dependents: bool,
+) -> Households:
+    """Draw households until they hold exactly ``n`` members (the last one may be trimmed)."""
+    # Households average about 1.8 members: two thirds of n households nearly always suffice,
+    # and more are drawn from the same stream in the rare case they do not.
+    parts = [_draw(rng, n * 2 // 3 + 64, ages, lob_allowed, dependents)]
+    while sum(int(p.size.sum()) for p in parts) < n:
+        parts.append(_draw(rng, n, ages, lob_allowed, dependents))
+    drawn = _Drawn.concat(parts)
+    sub_age, lob, has_spouse, child_high, size = (
+        drawn.sub_age, drawn.lob, drawn.has_spouse, drawn.child_high, drawn.size,
+    )  # fmt: skip
+    child_low = max(ages.low, 0)
 
     total = np.cumsum(size)
     k = int(np.searchsorted(total, n)) + 1  # households needed to reach n members

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import attrs
 import numpy as np
@@ -13,6 +13,7 @@ from .._internal import arrow, identifiers, refdata, validation
 from .._internal.rng import seeded_bijection, stream
 from ..errors import InvalidArgumentError
 from ..models import Member, arrow_schema
+from ..models._schema import records
 from . import _households, _places
 from ._context import BlockContext
 from ._lookup import COMMERCIAL, LINES_OF_BUSINESS, MEDICARE
@@ -120,6 +121,32 @@ class MemberGenerator:
             0 if self.min_age is None else self.min_age,
             105 if self.max_age is None else self.max_age,
         )
+
+    def build(self, *, seed: int = 0, as_of: dt.date | str | None = None) -> Member:
+        """One member (a subscriber), as a frozen :class:`Member` model.
+
+        Example:
+            >>> import clinical_data_generator as cdg
+            >>> cdg.MemberGenerator(min_age=70).build(seed=3).relationship_code
+            '18'
+        """
+        return self.batch(1, seed=seed, as_of=as_of)[0]
+
+    def batch(
+        self, members: int, *, seed: int = 0, as_of: dt.date | str | None = None
+    ) -> list[Member]:
+        """``members`` linked members (households included) as :class:`Member` models."""
+        return list(self.stream(members, seed=seed, as_of=as_of))
+
+    def stream(
+        self, members: int, *, seed: int = 0, as_of: dt.date | str | None = None
+    ) -> Iterator[Member]:
+        """Yield the members of a population of ``members`` one at a time, a block in memory at a time."""
+        from .population import Population
+
+        population = Population(members, seed=seed, as_of=as_of, member_generator=self)
+        for tables in population.iter_blocks():
+            yield from records(Member, tables["members"].to_pylist())
 
     def block(self, ctx: BlockContext) -> MemberBlock:
         """Generate the members of block ``ctx.block``."""

@@ -126,3 +126,19 @@ def test_invariant_checks_catch_corruption(small: cdg.Dataset) -> None:
     )
     with pytest.raises(AssertionError, match="resolve"):
         check_members(broken, cdg.DEFAULT_AS_OF)
+
+
+def test_per_record_conveniences_return_models() -> None:
+    """build(), batch(n) and stream(n) give frozen Member models matching generate()."""
+    generator = cdg.MemberGenerator(states=["OR"])
+    one = generator.build(seed=4)
+    assert isinstance(one, cdg.Member)
+    assert one.state == "OR"
+    assert one.relationship_code == "18"
+    batch = generator.batch(25, seed=4)
+    assert len(batch) == 25
+    assert generator.build(seed=4) == one
+    streamed = list(generator.stream(25, seed=4))
+    assert streamed == batch
+    table = cdg.Population(25, seed=4, member_generator=generator).generate().tables["members"]
+    assert [m.member_id for m in batch] == table["member_id"].to_pylist()
