@@ -200,6 +200,9 @@ class Population:
         return {
             "generator": "clinical-data-generator",
             "version": __version__,
+            "seed": self.seed,
+            "as_of": self.as_of.isoformat(),
+            "members": self.members,
             "options": self.options(),
         }
 

@@ -96,8 +96,25 @@ class _ParquetWriter:
 
     def _writer(self) -> pq.ParquetWriter:
         if self.writer is None:
-            self.writer = pq.ParquetWriter(self.stream, self.schema, compression="zstd")
+            self.writer = pq.ParquetWriter(
+                self.stream,
+                self.schema,
+                compression="zstd",
+                use_dictionary=self._dictionary_columns(),
+            )
         return self.writer
+
+    def _dictionary_columns(self) -> list[str]:
+        """Dictionary-encode only repetitive columns (decided on the first rows, so the
+        choice is the same on every path): encoding unique ids that way only costs time."""
+        if not self.buffer:
+            return []
+        first = self.buffer[0]
+        return [
+            field.name
+            for field, column in zip(self.schema, first.columns, strict=True)
+            if pc.count_distinct(column).as_py() <= first.num_rows // 2
+        ]
 
     def write(self, batch: pa.RecordBatch) -> None:
         self.buffer.append(batch)
@@ -108,8 +125,10 @@ class _ParquetWriter:
     def _flush(self, rows: int) -> None:
         table = pa.Table.from_batches(self.buffer, schema=self.schema)
         head, rest = table.slice(0, rows), table.slice(rows)
-        self._writer().write_table(head.combine_chunks(), row_group_size=rows)
-        self.buffer = rest.combine_chunks().to_batches() if rest.num_rows else []
+        # Rows arrive in per-block batches on every path (streaming or from a Dataset), so the
+        # chunk layout of a row group, and with it the bytes, is the same whatever the workers.
+        self._writer().write_table(head, row_group_size=rows)
+        self.buffer = rest.to_batches()
         self.buffered = rest.num_rows
 
     def close(self) -> None:
