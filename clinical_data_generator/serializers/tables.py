@@ -105,8 +105,11 @@ class _ParquetWriter:
         return self.writer
 
     def _dictionary_columns(self) -> list[str]:
-        """Dictionary-encode only repetitive columns (decided on the first rows, so the
-        choice is the same on every path): encoding unique ids that way only costs time."""
+        """Names of the columns worth dictionary-encoding: the repetitive ones.
+
+        Decided on the first rows, so the choice is the same on every path; dictionary-encoding
+        unique ids only costs time.
+        """
         if not self.buffer:
             return []
         first = self.buffer[0]
