@@ -140,3 +140,24 @@ def test_concat_requires_parts() -> None:
     """Dataset.concat([]) is a clear error."""
     with pytest.raises(cdg.InvalidArgumentError, match="parts"):
         cdg.Dataset.concat([])
+
+
+def test_concat_checks_shards() -> None:
+    """Dataset.concat refuses shards of different populations or out-of-order block ranges."""
+    population = cdg.Population(3 * cdg.BLOCK_MEMBERS, seed=1)
+    first = population.generate(blocks=range(0, 1))
+    third = population.generate(blocks=range(2, 3))
+    assert first.info["blocks"] == [0, 1]
+    with pytest.raises(cdg.InvalidArgumentError, match="consecutive block ranges"):
+        cdg.Dataset.concat([first, third])
+    other = cdg.Population(3 * cdg.BLOCK_MEMBERS, seed=2).generate(blocks=range(1, 2))
+    with pytest.raises(cdg.InvalidArgumentError, match="same seed and options"):
+        cdg.Dataset.concat([first, other])
+    joined = cdg.Dataset.concat([first, population.generate(blocks=range(1, 2))])
+    assert joined.info["blocks"] == [0, 2]
+
+
+def test_generate_refuses_cohort_options_twice() -> None:
+    """generate() with member_generator and a cohort option is an error, not a silent choice."""
+    with pytest.raises(cdg.InvalidArgumentError, match=r"states=\['TX'\].*member_generator"):
+        cdg.generate(members=5, states=["TX"], member_generator=cdg.MemberGenerator())

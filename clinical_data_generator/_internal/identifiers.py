@@ -44,11 +44,18 @@ def phone(rng: np.random.Generator, area_codes: np.ndarray) -> pa.Array:
 
 
 def email(rng: np.random.Generator, first: pa.Array, last: pa.Array) -> pa.Array:
+    """``first.lastNN@example.{com,net,org}``, lower case."""
     n = len(first)
-    number = arrow.digits(rng.integers(1, 100, n), 2)
-    domain = arrow.take(pa.array(EMAIL_DOMAINS), rng.integers(0, len(EMAIL_DOMAINS), n))
+    # "NN@example.tld" has a fixed width, so it is assembled as bytes; only the names vary.
+    tld = _TLDS[rng.integers(0, len(_TLDS), n)]
+    suffix = arrow.fixed(n, arrow.digit_chars(rng.integers(1, 100, n), 2), "@example.", tld)
     # Names in the packaged data are ASCII letters only, so lower-casing is all the cleaning needed.
-    return pc.ascii_lower(arrow.join(first, ".", last, number, "@", domain))
+    return pc.ascii_lower(arrow.join(first, ".", last, suffix))
+
+
+_TLDS = np.frombuffer(
+    "".join(d[-3:] for d in EMAIL_DOMAINS).encode("ascii"), dtype=np.uint8
+).reshape(-1, 3)
 
 
 def npi(positions: np.ndarray, *, seed: int, name: str) -> pa.Array:

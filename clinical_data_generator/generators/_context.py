@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from .._internal import refdata
 from .._internal.rng import stream
+from ._lookup import LINES_OF_BUSINESS
 from .payers import PlanCatalog
 from .providers import PCPIndex
 
@@ -37,8 +38,6 @@ class Reference:
     def build(cls, seed: int, payers: pa.Table, payer_share: np.ndarray, plans: pa.Table,
               sponsors: pa.Table, providers: pa.Table) -> Reference:  # fmt: skip
         """Index the reference tables for the block generators."""
-        from ._lookup import LINES_OF_BUSINESS
-
         payer_ids = payers["payer_id"].combine_chunks()
         payer_row = {p: i for i, p in enumerate(payer_ids.to_pylist())}
         rng = stream(seed, "payers.prefix")

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from ..dataset import Dataset
 
 from .._internal import validation
+from .._version import __version__
 from ..errors import InvalidArgumentError
+from ..models import MODELS, arrow_schema
+from ..serializers._output import normalise_formats, write_tables
 from ._context import BlockContext, Reference
 from .coverages import CoverageGenerator
 from .members import BLOCK_MEMBERS, MemberGenerator
@@ -195,8 +198,6 @@ class Population:
 
     def info(self) -> dict[str, object]:
         """Package name and version plus :meth:`options`: what the manifest records."""
-        from .._version import __version__
-
         return {
             "generator": "clinical-data-generator",
             "version": __version__,
@@ -218,9 +219,6 @@ class Population:
 
         Produces the same bytes as ``self.generate().write(target, formats=formats)``.
         """
-        from ..models import MODELS, arrow_schema
-        from ..serializers._output import normalise_formats, write_tables
-
         normalise_formats(formats)  # fail before any work
         reference = self.reference().tables
         schemas = {name: arrow_schema(MODELS[name]) for name in (*REFERENCE_TABLES, *BLOCK_TABLES)}
@@ -238,8 +236,6 @@ class Population:
 
 
 def _concat(tables: list[pa.Table], name: str) -> pa.Table:
-    from ..models import MODELS, arrow_schema
-
     if not tables:
         return arrow_schema(MODELS[name]).empty_table()
     return pa.concat_tables(tables)
