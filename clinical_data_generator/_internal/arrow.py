@@ -69,6 +69,15 @@ def choose(
     return pc.if_else(pa.array(mask, pa.bool_()), when_true, other)
 
 
+def scatter(mask: np.ndarray, values: pa.Array) -> pa.Array:
+    """A column that holds ``values`` (one per True of ``mask``, in order) and nulls elsewhere.
+
+    Lets a generator build strings only for the rows that have them.
+    """
+    position = np.cumsum(mask) - 1
+    return values.take(pa.array(position, pa.int64(), mask=~np.asarray(mask, dtype=bool)))
+
+
 def cents_to_money(cents: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     """Exact ``decimal128(12, 2)`` from integer cents, built straight into Arrow's buffer."""
     c = np.ascontiguousarray(cents, dtype=np.int64)

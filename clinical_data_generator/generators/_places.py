@@ -60,10 +60,10 @@ def addresses(
     suffix = suffixes.draw(rng, n)
     line1 = arrow.join(pa.array(number, pa.int64()).cast(pa.string()), street, suffix, sep=" ")
     has_unit = rng.random(n) < unit_share
-    unit = arrow.join(
-        unit_label, pa.array(rng.integers(1, 400, n), pa.int64()).cast(pa.string()), sep=" "
+    unit_number = rng.integers(1, 400, int(has_unit.sum()))
+    line2 = arrow.scatter(
+        has_unit, arrow.join(unit_label, pa.array(unit_number).cast(pa.string()), sep=" ")
     )
-    line2 = arrow.choose(has_unit, unit, None)
     jitter = rng.normal(0.0, 0.01, (n, 2))
     return Addresses(
         zip_index=zip_index,

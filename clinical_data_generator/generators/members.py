@@ -266,6 +266,7 @@ class MemberGenerator:
         rng = stream(seed, "members.extra", b)
         is_medicare = (hh.lob == MEDICARE)[member_hh]
         notes = refdata.weighted("notes.csv", "note")
+        has_note = rng.random(n) < 0.06
 
         columns = {
             "member_id": member_id,
@@ -304,12 +305,8 @@ class MemberGenerator:
             "email": email,
             "address_line2": arrow.take(place.line2, member_hh),
             "sponsor_id": _sponsor_ids(ctx, sponsor_row[member_hh]),
-            "mbi": arrow.choose(is_medicare, identifiers.mbi(rng, n), None),
-            "note": arrow.choose(
-                rng.random(n) < 0.06,
-                notes.draw(rng, n),
-                None,
-            ),
+            "mbi": arrow.scatter(is_medicare, identifiers.mbi(rng, int(is_medicare.sum()))),
+            "note": arrow.scatter(has_note, notes.draw(rng, int(has_note.sum()))),
         }
         table = pa.table(columns, schema=arrow_schema(Member))
         return MemberBlock(table, hh, birth, global_index, zip_index, plan_row, sponsor_row)
