@@ -105,8 +105,11 @@ class CoverageGenerator:
             u[ok] * ((as_of_m - one - lo[ok]).astype(np.int64) + 1)
         ).astype("timedelta64[M]")
         # Plan change: new plan from month c in (start, as_of].
-        new_plan = _other_plan(
-            rng, ref.catalog, lob, ref.plan_payer[members.plan_row], members.plan_row
+        new_plan = np.full(k, -1, dtype=np.int64)
+        switching = np.flatnonzero(scenario == PLAN_CHANGE)
+        plan_now = members.plan_row[switching]
+        new_plan[switching] = _other_plan(
+            rng, ref.catalog, lob[switching], ref.plan_payer[plan_now], plan_now
         )
         ok_change = (scenario == PLAN_CHANGE) & (start_m + one <= as_of_m) & (new_plan >= 0)
         change = (
