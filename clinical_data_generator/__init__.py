@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .dataset import Dataset
     from .generators import (
         DEFAULT_AS_OF,
+        ConditionGenerator,
         CoverageGenerator,
         MemberGenerator,
         PayerGenerator,
@@ -31,12 +32,14 @@ if TYPE_CHECKING:
         SponsorGenerator,
     )
     from .generators.members import BLOCK_MEMBERS
-    from .models import Coverage, Member, Payer, Plan, Provider, Sponsor
+    from .models import Condition, Coverage, Member, Payer, Plan, Provider, Sponsor
     from .serializers import FORMATS
 
 __all__ = [
     "BLOCK_MEMBERS",
     "ClinicalDataError",
+    "Condition",
+    "ConditionGenerator",
     "Coverage",
     "CoverageGenerator",
     "DEFAULT_AS_OF",
@@ -63,6 +66,7 @@ _LAZY = {
     "generate": "._api",
     "Dataset": ".dataset",
     "DEFAULT_AS_OF": ".generators",
+    "ConditionGenerator": ".generators",
     "CoverageGenerator": ".generators",
     "MemberGenerator": ".generators",
     "PayerGenerator": ".generators",
@@ -70,6 +74,7 @@ _LAZY = {
     "ProviderGenerator": ".generators",
     "SponsorGenerator": ".generators",
     "BLOCK_MEMBERS": ".generators.members",
+    "Condition": ".models",
     "Coverage": ".models",
     "Member": ".models",
     "Payer": ".models",

@@ -34,6 +34,7 @@ _FLAGS = {
 _GENERATORS = {
     "member_generator": cdg.MemberGenerator,
     "coverage_generator": cdg.CoverageGenerator,
+    "condition_generator": cdg.ConditionGenerator,
     "payer_generator": cdg.PayerGenerator,
     "sponsor_generator": cdg.SponsorGenerator,
     "provider_generator": cdg.ProviderGenerator,

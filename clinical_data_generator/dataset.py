@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from .errors import InvalidArgumentError, MissingDependencyError
 from .generators.members import BLOCK_MEMBERS
+from .generators.population import BLOCK_TABLES
 from .models import MODELS
 from .models._schema import records
 from .serializers._output import write_tables
@@ -139,7 +140,7 @@ class Dataset:
             if isinstance(members, int) and info["blocks"] == [0, -(-members // BLOCK_MEMBERS)]:
                 del info["blocks"]  # the shards make up the whole population
         tables = dict(first.tables)
-        for name in ("members", "coverages"):
+        for name in BLOCK_TABLES:
             tables[name] = pa.concat_tables([p.tables[name] for p in parts])
         return cls(tables, info=info)
 

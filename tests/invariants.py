@@ -174,6 +174,33 @@ def check_reference(ds: cdg.Dataset) -> None:
     assert orgs["tax_id"].null_count == 0 and orgs["first_name"].null_count == orgs.num_rows
 
 
+def check_conditions(ds: cdg.Dataset, as_of: dt.date) -> None:
+    """Chronic conditions: billable codes valid for the member's age and sex, onset in life."""
+    from clinical_data_generator._internal import refdata
+
+    c, m = ds.tables["conditions"], ds.tables["members"]
+    _unique(c, "condition_id")
+    _resolves(c["member_id"], m["member_id"], "conditions.member_id")
+    icd = refdata.icd10cm()
+    people = {r["member_id"]: r for r in m.select(["member_id", "sex", "birth_date"]).to_pylist()}
+    for r in c.select(["member_id", "code", "display", "onset_date"]).to_pylist():
+        person = people[r["member_id"]]
+        row = icd.row.get(r["code"])
+        assert row is not None, f"{r['code']} is not a billable ICD-10-CM code"
+        assert r["display"] == icd.titles[row].as_py()
+        age = (
+            as_of.year
+            - person["birth_date"].year
+            - ((as_of.month, as_of.day) < (person["birth_date"].month, person["birth_date"].day))
+        )
+        assert icd.age_min[row] <= age <= icd.age_max[row], f"{r['code']} at age {age}"
+        assert icd.sex[row] in ("", person["sex"]), f"{r['code']} for sex {person['sex']}"
+        assert not r["code"].startswith(("O", "P")), (
+            "pregnancy or perinatal code as a chronic condition"
+        )
+        assert person["birth_date"] <= r["onset_date"] <= as_of, "onset outside the member's life"
+
+
 def check_no_empty_strings(ds: cdg.Dataset) -> None:
     """Missing values are nulls, never empty strings (CSV could not tell them apart)."""
     for name, table in ds.tables.items():
@@ -189,4 +216,5 @@ def check_dataset(ds: cdg.Dataset, as_of: dt.date = cdg.DEFAULT_AS_OF) -> None:
     check_reference(ds)
     check_members(ds, as_of)
     check_coverages(ds, as_of)
+    check_conditions(ds, as_of)
     check_safety(ds)

@@ -249,3 +249,65 @@ def taxonomies() -> Taxonomies:
         individual=np.asarray(t["entity"].to_pylist()) == "individual",
         weight=t["weight"].to_numpy().astype(np.float64),
     )
+
+
+AGE_BANDS = (0, 18, 45, 65)  # lower bounds of the prevalence bands 0-17, 18-44, 45-64, 65+
+
+
+@attrs.frozen
+class ICD10CM:
+    codes: pa.Array
+    titles: pa.Array
+    row: dict[str, int]
+    sex: np.ndarray  # "F", "M" or ""
+    age_min: np.ndarray
+    age_max: np.ndarray
+
+
+@functools.cache
+def icd10cm() -> ICD10CM:
+    """Billable ICD-10-CM codes with titles and the CMS age/sex edits."""
+    t = read_table(
+        "icd10cm.csv.gz",
+        {"code": pa.string(), "sex": pa.string(), "age_min": pa.int32(), "age_max": pa.int32()},
+    )
+    codes = t["code"].combine_chunks()
+    return ICD10CM(
+        codes=codes,
+        titles=t["title"].combine_chunks(),
+        row={c: i for i, c in enumerate(codes.to_pylist())},
+        sex=np.asarray(t["sex"].to_pylist()),
+        age_min=t["age_min"].to_numpy(),
+        age_max=t["age_max"].to_numpy(),
+    )
+
+
+@attrs.frozen
+class Conditions:
+    keys: tuple[str, ...]
+    prevalence: np.ndarray  # (conditions, 2 sexes [F, M], 4 age bands)
+    code_rows: tuple[np.ndarray, ...]  # per condition: rows of icd10cm
+    code_samplers: tuple[Alias, ...]
+
+
+@functools.cache
+def conditions() -> Conditions:
+    """Chronic conditions with prevalence by sex x age band, and their ICD-10-CM codes."""
+    t = read_table("conditions.csv")
+    keys = tuple(t["condition"].to_pylist())
+    bands = ("0_17", "18_44", "45_64", "65_plus")
+    prevalence = np.stack(
+        [np.stack([t[f"{sex}_{band}"].to_numpy() for band in bands], axis=1) for sex in ("f", "m")],
+        axis=1,
+    ).astype(np.float64)
+    codes = read_table("condition_codes.csv", {"code": pa.string(), "weight": pa.int64()})
+    icd = icd10cm()
+    condition_of = np.asarray(codes["condition"].to_pylist())
+    code_list = codes["code"].to_pylist()
+    weights = codes["weight"].to_numpy()
+    rows, samplers = [], []
+    for key in keys:
+        mine = np.flatnonzero(condition_of == key)
+        rows.append(np.array([icd.row[code_list[i]] for i in mine], dtype=np.int64))
+        samplers.append(Alias.from_weights(weights[mine]))
+    return Conditions(keys, prevalence, tuple(rows), tuple(samplers))

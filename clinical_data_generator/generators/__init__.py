@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
 from .members import MemberGenerator
 from .payers import PayerGenerator
@@ -10,6 +11,7 @@ from .providers import ProviderGenerator
 from .sponsors import SponsorGenerator
 
 __all__ = [
+    "ConditionGenerator",
     "CoverageGenerator",
     "DEFAULT_AS_OF",
     "MemberGenerator",

@@ -49,6 +49,7 @@ class MemberBlock:
     zip_index: np.ndarray  # per member
     plan_row: np.ndarray  # per household, row of ``plans``
     sponsor_row: np.ndarray  # per household, row of ``sponsors`` or -1
+    female: np.ndarray  # per member
 
 
 def _validate_lobs(value: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -309,7 +310,7 @@ class MemberGenerator:
             "note": arrow.scatter(has_note, notes.draw(rng, int(has_note.sum()))),
         }
         table = pa.table(columns, schema=arrow_schema(Member))
-        return MemberBlock(table, hh, birth, global_index, zip_index, plan_row, sponsor_row)
+        return MemberBlock(table, hh, birth, global_index, zip_index, plan_row, sponsor_row, female)
 
 
 def _has_spouse(hh: _households.Households) -> np.ndarray:

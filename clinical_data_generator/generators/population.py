@@ -23,6 +23,7 @@ from ..errors import InvalidArgumentError
 from ..models import MODELS, arrow_schema
 from ..serializers._output import normalise_formats, write_tables
 from ._context import BlockContext, Reference
+from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
 from .members import BLOCK_MEMBERS, MemberGenerator
 from .payers import PayerGenerator
@@ -36,7 +37,7 @@ DEFAULT_AS_OF = dt.date(2026, 1, 1)
 MAX_MEMBERS = 1_000_000_000
 MAX_SEED = 2**63 - 1
 REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
-BLOCK_TABLES = ("members", "coverages")
+BLOCK_TABLES = ("members", "coverages", "conditions")
 
 
 def _check_seed(_: object, __: object, value: int) -> None:
@@ -74,6 +75,7 @@ class Population:
         as_of: The reference date all other dates are relative to (default 2026-01-01).
         member_generator: Demographics and cohort options (ages, states, lines of business).
         coverage_generator: Enrollment-span options.
+        condition_generator: Chronic-condition prevalence options.
         payer_generator: Payers and their plans.
         sponsor_generator: Employer groups.
         provider_generator: Practitioners and organisations.
@@ -90,6 +92,7 @@ class Population:
     as_of: dt.date = attrs.field(default=None, converter=_to_date, kw_only=True)
     member_generator: MemberGenerator = attrs.field(factory=MemberGenerator, kw_only=True)
     coverage_generator: CoverageGenerator = attrs.field(factory=CoverageGenerator, kw_only=True)
+    condition_generator: ConditionGenerator = attrs.field(factory=ConditionGenerator, kw_only=True)
     payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
@@ -129,7 +132,8 @@ class Population:
             members.table.schema.field("plan_id"),
             plan_ids,
         )
-        return {"members": table, "coverages": coverages.table}
+        conditions = self.condition_generator.block(ctx, members)
+        return {"members": table, "coverages": coverages.table, "conditions": conditions}
 
     def iter_blocks(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._schema import arrow_schema, column_docs
+from .condition import Condition
 from .coverage import Coverage
 from .member import Member
 from .organizations import Payer, Sponsor
@@ -10,6 +11,7 @@ from .plan import Plan
 from .provider import Provider
 
 __all__ = [
+    "Condition",
     "Coverage",
     "MODELS",
     "Member",
@@ -29,4 +31,5 @@ MODELS: dict[str, type] = {
     "providers": Provider,
     "members": Member,
     "coverages": Coverage,
+    "conditions": Condition,
 }

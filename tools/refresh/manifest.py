@@ -25,40 +25,39 @@ HAND_CURATED: dict[str, dict[str, str]] = {
         "source": "Hand-curated from US Census Bureau ACS 2019 table B16001 and "
         "'Language Use in the United States: 2019' (ACS-50); BCP-47 codes",
         "source_version": "ACS 2019 (approximate shares per 10,000)",
-        "licence": "Public domain figures (US Census Bureau); selection and weights "
-        "Apache-2.0 (project)",
+        "licence": "Public domain figures (US Census Bureau); selection and weights MIT (project)",
         "attribution": "US Census Bureau, American Community Survey 2019",
     },
     "notes.csv": {
         "source": "Hand-curated synthetic member-roster notes",
         "source_version": "project",
-        "licence": "Apache-2.0 (project-authored, as the package)",
+        "licence": "MIT (project-authored, as the package)",
         "attribution": "",
     },
     "organization_words.csv": {
         "source": "Hand-curated word lists for fictional payer, employer and facility names",
         "source_version": "project",
-        "licence": "Apache-2.0 (project-authored, as the package)",
+        "licence": "MIT (project-authored, as the package)",
         "attribution": "",
     },
     "plan_designs.csv": {
         "source": "Hand-curated fictional plan designs (cost sharing in the range of public "
         "benefit designs)",
         "source_version": "project",
-        "licence": "Apache-2.0 (project-authored, as the package)",
+        "licence": "MIT (project-authored, as the package)",
         "attribution": "",
     },
     "street_names.csv": {
         "source": "Hand-curated common US street name stems",
         "source_version": "project",
-        "licence": "Apache-2.0 (project-authored, as the package)",
+        "licence": "MIT (project-authored, as the package)",
         "attribution": "",
     },
     "street_suffixes.csv": {
         "source": "USPS Publication 28, Appendix C1 standard street suffix abbreviations; "
         "weights hand-curated",
         "source_version": "USPS Pub 28 (2024)",
-        "licence": "Public domain (US government work, USPS); weights Apache-2.0 (project)",
+        "licence": "Public domain (US government work, USPS); weights MIT (project)",
         "attribution": "United States Postal Service, Publication 28",
     },
     "taxonomies.csv": {
@@ -69,6 +68,121 @@ HAND_CURATED: dict[str, dict[str, str]] = {
         "notice in NOTICE",
         "attribution": "Health Care Provider Taxonomy code set, National Uniform Claim "
         "Committee (nucc.org), (c) AMA",
+    },
+    # --- clinical and claims reference tables (issue 3) ---
+    "acute_problems.csv": {
+        "source": "Hand-curated common reasons for a visit (ICD-10-CM codes checked against "
+        "icd10cm.csv.gz sex/age edits); settings, ages and weights our own",
+        "source_version": "ICD-10-CM April 2026",
+        "licence": "Codes public domain (CDC NCHS); selection and weights MIT (project)",
+        "attribution": "National Center for Health Statistics (CDC), ICD-10-CM",
+    },
+    "admission_sources.csv": {
+        "source": "UB-04 point-of-origin code values (form locator 15); labels and weights our own",
+        "source_version": "NUBC UB-04 code values as used by CMS (2025); weights approximate",
+        "licence": "Code values only (no NUBC descriptions); labels and weights MIT (project)",
+        "attribution": "",
+    },
+    "admission_types.csv": {
+        "source": "UB-04 priority (type) of admission code values (form locator 14); labels and "
+        "weights our own",
+        "source_version": "NUBC UB-04 code values as used by CMS (2025); weights approximate",
+        "licence": "Code values only (no NUBC descriptions); labels and weights MIT (project)",
+        "attribution": "",
+    },
+    "carc.csv": {
+        "source": "X12 Claim Adjustment Reason Code values with the CAS group they usually take; "
+        "labels our own",
+        "source_version": "CARC list as published by X12/WPC (2025)",
+        "licence": "Code values only (no X12 descriptions); labels MIT (project)",
+        "attribution": "",
+    },
+    "claim_frequency.csv": {
+        "source": "Claim frequency type code values (CLM05-3 / UB-04 type of bill 4th digit); "
+        "labels our own",
+        "source_version": "X12 5010 / NUBC (2025)",
+        "licence": "Code values only; labels MIT (project)",
+        "attribution": "",
+    },
+    "condition_codes.csv": {
+        "source": "Hand-curated ICD-10-CM codes per chronic condition (checked against "
+        "icd10cm.csv.gz); weights our own",
+        "source_version": "ICD-10-CM April 2026",
+        "licence": "Codes public domain (CDC NCHS); selection and weights MIT (project)",
+        "attribution": "National Center for Health Statistics (CDC), ICD-10-CM",
+    },
+    "conditions.csv": {
+        "source": "Chronic-condition prevalence by sex and age band, rounded from the CDC/NCHS, "
+        "NIH, SAMHSA and AHA publications cited per row in its source column",
+        "source_version": "Publications 2020-2024 as cited per row (approximate, rounded)",
+        "licence": "Public domain figures (US government works) and cited statistics; "
+        "table MIT (project)",
+        "attribution": "Centers for Disease Control and Prevention / National Center for Health "
+        "Statistics and the other sources cited per row",
+    },
+    "cvx.csv": {
+        "source": "CDC CVX codes and short descriptions (verbatim) and MVX manufacturer codes; "
+        "route and site (HL7 table 0162/0163 values) our defaults",
+        "source_version": "CDC IIS CVX and MVX code sets (2025)",
+        "licence": "Public domain (US government work, CDC); route/site choices MIT (project)",
+        "attribution": "Centers for Disease Control and Prevention, IIS Code Sets (CVX, MVX)",
+    },
+    "discharge_status.csv": {
+        "source": "UB-04 patient discharge status code values (form locator 17); labels ours, "
+        "weights approximate national shares (HCUP NIS disposition mix)",
+        "source_version": "NUBC UB-04 code values as used by CMS (2025); weights approximate",
+        "licence": "Code values only (no NUBC descriptions); labels and weights MIT (project)",
+        "attribution": "",
+    },
+    "hcpcs.csv": {
+        "source": "CMS HCPCS Level II code numbers (no D-codes) with our own labels; prices are "
+        "approximate national amounts (PFS, ASP, DMEPOS), not verified against CY2026 files",
+        "source_version": "HCPCS Level II 2026 (code numbers); prices approximate",
+        "licence": "Code numbers public (CMS); labels and prices MIT (project)",
+        "attribution": "Centers for Medicare & Medicaid Services, HCPCS Level II",
+    },
+    "immunization_schedule.csv": {
+        "source": "CDC Child and Adolescent Immunization Schedule and Adult Immunization "
+        "Schedule, United States, 2025 (ages converted to days)",
+        "source_version": "CDC schedules 2025 (ACIP)",
+        "licence": "Public domain (US government work, CDC); table MIT (project)",
+        "attribution": "Centers for Disease Control and Prevention, Recommended Immunization "
+        "Schedules, 2025",
+    },
+    "loinc_panels.csv": {
+        "source": "LOINC panel codes with Long Common Names verbatim",
+        "source_version": "LOINC 2.80 (2025)",
+        "licence": "LOINC licence (Regenstrief Institute); notice in NOTICE",
+        "attribution": "LOINC (c) 1995-2025 Regenstrief Institute, Inc. and the LOINC Committee",
+    },
+    "loinc_tests.csv": {
+        "source": "LOINC codes with Long Common Names verbatim; UCUM units; reference ranges, "
+        "population means/SDs and condition shifts our own (typical adult values)",
+        "source_version": "LOINC 2.80 (2025); ranges project",
+        "licence": "LOINC licence (Regenstrief Institute); notice in NOTICE; ranges MIT (project)",
+        "attribution": "LOINC (c) 1995-2025 Regenstrief Institute, Inc. and the LOINC Committee",
+    },
+    "procedures.csv": {
+        "source": "About 150 CPT code numbers with our own labels (no AMA descriptors); RVUs "
+        "approximate CMS PFS values, not verified against the CY2026 RVU file (see note "
+        "column); lab and vaccine prices approximate CLFS/CDC price-list amounts",
+        "source_version": "CMS PFS (approximate, pre-CY2026 values); CY2026 conversion factor "
+        "33.4009",
+        "licence": "Code numbers only (CPT is (c) AMA; no descriptors shipped); labels and "
+        "values MIT (project); CMS figures public domain",
+        "attribution": "Centers for Medicare & Medicaid Services, Physician Fee Schedule",
+    },
+    "revenue_codes.csv": {
+        "source": "UB-04 revenue code values (form locator 42); labels and categories our own",
+        "source_version": "NUBC UB-04 code values as used by CMS (2025)",
+        "licence": "Code values only (no NUBC descriptions); labels MIT (project)",
+        "attribution": "",
+    },
+    "type_of_bill.csv": {
+        "source": "UB-04 type of bill code values (form locator 4); labels our own",
+        "source_version": "NUBC UB-04 code values as used by CMS (2025)",
+        "licence": "Code values only (no NUBC descriptions); labels MIT (project)",
+        "attribution": "",
     },
 }
 
