@@ -25,6 +25,7 @@ def generate(
     dependents: bool = True,
     payers: int = 4,
     member_generator: MemberGenerator | None = None,
+    tables: Sequence[str] | None = None,
 ) -> Dataset:
     """Generate a linked synthetic population.
 
@@ -42,6 +43,8 @@ def generate(
         member_generator: A configured :class:`MemberGenerator`, instead of ``min_age``,
             ``max_age``, ``states``, ``lines_of_business`` and ``dependents`` (giving both is an
             error).
+        tables: Only these tables (default all), e.g. ``["members", "coverages"]``; the
+            others are not generated.
 
     Returns:
         The :class:`Dataset` with tables payers, plans, sponsors, providers, members, coverages.
@@ -73,4 +76,4 @@ def generate(
         member_generator=member_generator,
         payer_generator=PayerGenerator(count=payers),
     )
-    return population.generate(workers=workers)
+    return population.generate(workers=workers, tables=tables)

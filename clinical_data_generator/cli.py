@@ -30,6 +30,7 @@ _FLAGS = {
     "states": "--state",
     "lines_of_business": "--line-of-business",
     "payers": "--payers",
+    "tables": "--table",
 }
 _GENERATORS = {
     "member_generator": cdg.MemberGenerator,
@@ -40,7 +41,7 @@ _GENERATORS = {
     "provider_generator": cdg.ProviderGenerator,
 }
 _CONFIG_KEYS = {"members", "seed", "as_of", "formats", "out", "workers", "min_age", "max_age",
-                "states", "lines_of_business", "dependents", "payers", *_GENERATORS}  # fmt: skip
+                "states", "lines_of_business", "dependents", "payers", "tables", *_GENERATORS}  # fmt: skip
 
 
 def _usage(message: str) -> NoReturn:
@@ -135,6 +136,7 @@ def main() -> None:
     "--dependents/--no-dependents", default=None, help="Cover spouses and children.  [default: on]"
 )
 @click.option("--payers", type=int, help="Number of fictional payers (1-50).  [default: 4]")
+@click.option("--table", "tables", multiple=True, help="Only this table (repeatable); default all.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
     """Generate a population and write it in one or more formats.
@@ -156,11 +158,14 @@ def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
     if not out:
         _usage("--out is required: a folder path or fsspec URL")
     workers = options.pop("workers", 1)
+    tables = options.pop("tables", None)
     try:
         population = _population(options)
         on_block, stop = _progress(population.block_count, not quiet and sys.stderr.isatty())
         try:
-            manifest = population.write(out, formats=formats, workers=workers, on_block=on_block)
+            manifest = population.write(
+                out, formats=formats, workers=workers, on_block=on_block, tables=tables
+            )
         finally:
             stop()
     except cdg.InvalidArgumentError as exc:

@@ -141,7 +141,8 @@ class Dataset:
                 del info["blocks"]  # the shards make up the whole population
         tables = dict(first.tables)
         for name in BLOCK_TABLES:
-            tables[name] = pa.concat_tables([p.tables[name] for p in parts])
+            if name in tables:
+                tables[name] = pa.concat_tables([p.tables[name] for p in parts])
         return cls(tables, info=info)
 
     def __len__(self) -> int:

@@ -208,3 +208,18 @@ def test_progress_bar_on_a_terminal_and_quiet_turns_it_off(tmp_path: Path) -> No
     shown = stderr_on_tty()
     assert "generating" in shown and "blocks" in shown
     assert "generating" not in stderr_on_tty("--quiet")
+
+
+def test_table_option_limits_the_output(tmp_path: Path) -> None:
+    """`--table members` writes only the members table."""
+    out = tmp_path / "out"
+    result = cdg_run(
+        "generate", "--members", "50", "--format", "csv", "--table", "members", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (out / "csv").iterdir()) == ["members.csv"]
+    bad = cdg_run(
+        "generate", "--members", "50", "--format", "csv", "--table", "claims", "--out", str(out)
+    )
+    assert bad.returncode == 2
+    assert "--table: ['claims'] is not allowed" in bad.stderr

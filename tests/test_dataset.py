@@ -156,3 +156,16 @@ def test_generate_refuses_cohort_options_twice() -> None:
     """generate() with member_generator and a cohort option is an error, not a silent choice."""
     with pytest.raises(cdg.InvalidArgumentError, match=r"states=\['TX'\].*member_generator"):
         cdg.generate(members=5, states=["TX"], member_generator=cdg.MemberGenerator())
+
+
+def test_tables_selects_what_is_generated(tmp_path: Path) -> None:
+    """tables=[...] keeps only those tables, with the same rows as a full run, in API and files."""
+    full = cdg.generate(members=800, seed=6)
+    some = cdg.generate(members=800, seed=6, tables=["members", "plans"])
+    assert sorted(some.tables) == ["members", "plans"]
+    assert some.tables["members"].equals(full.tables["members"])
+    manifest = cdg.Population(800, seed=6).write(tmp_path, formats=["csv"], tables=["conditions"])
+    assert [f["path"] for f in manifest["files"]] == ["csv/conditions.csv"]
+    assert manifest["tables"] == {"conditions": full.tables["conditions"].num_rows}
+    with pytest.raises(cdg.InvalidArgumentError, match=r"tables=\['claims'\] is not allowed"):
+        cdg.generate(members=5, tables=["claims"])

@@ -79,6 +79,36 @@ class Alias:
 
 
 @attrs.frozen
+class GroupedAlias:
+    """Several alias tables laid end to end: one vectorised draw per row, for any mix of groups."""
+
+    offset: np.ndarray  # per group: first slot
+    size: np.ndarray  # per group: number of slots
+    prob: np.ndarray
+    alias: np.ndarray  # absolute slot
+    value: np.ndarray  # per slot: the value it stands for
+
+    @classmethod
+    def build(cls, samplers: list[Alias], values: list[np.ndarray]) -> GroupedAlias:
+        """Concatenate per-group samplers; ``values[g][i]`` is what slot ``i`` of group g yields."""
+        size = np.array([s.prob.size for s in samplers], dtype=np.int64)
+        offset = np.concatenate([[0], np.cumsum(size)[:-1]])
+        return cls(
+            offset=offset,
+            size=size,
+            prob=np.concatenate([s.prob for s in samplers]),
+            alias=np.concatenate([s.alias + o for s, o in zip(samplers, offset, strict=True)]),
+            value=np.concatenate(values),
+        )
+
+    def draw(self, rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
+        """One value per entry of ``group`` (group indices), each drawn from its group's weights."""
+        slot = self.offset[group] + (rng.random(group.size) * self.size[group]).astype(np.int64)
+        slot = np.where(rng.random(group.size) < self.prob[slot], slot, self.alias[slot])
+        return self.value[slot]
+
+
+@attrs.frozen
 class WeightedStrings:
     values: pa.Array
     sampler: Alias
@@ -286,8 +316,7 @@ def icd10cm() -> ICD10CM:
 class Conditions:
     keys: tuple[str, ...]
     prevalence: np.ndarray  # (conditions, 2 sexes [F, M], 4 age bands)
-    code_rows: tuple[np.ndarray, ...]  # per condition: rows of icd10cm
-    code_samplers: tuple[Alias, ...]
+    codes: GroupedAlias  # per condition: ICD-10-CM rows drawn by weight
 
 
 @functools.cache
@@ -310,4 +339,4 @@ def conditions() -> Conditions:
         mine = np.flatnonzero(condition_of == key)
         rows.append(np.array([icd.row[code_list[i]] for i in mine], dtype=np.int64))
         samplers.append(Alias.from_weights(weights[mine]))
-    return Conditions(keys, prevalence, tuple(rows), tuple(samplers))
+    return Conditions(keys, prevalence, GroupedAlias.build(samplers, rows))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import statistics
 
 import attrs
@@ -9,7 +11,6 @@ import numpy as np
 import pyarrow as pa
 
 from .._internal import arrow, refdata, validation
-from .._internal.groups import groups
 from .._internal.rng import stream
 from ..errors import InvalidArgumentError
 from ..models import Condition, arrow_schema
@@ -18,7 +19,38 @@ from .members import MemberBlock
 
 __all__ = ["ConditionGenerator"]
 
+
 _DAYS_PER_YEAR = 365.2425
+_LEVELS = 32  # equiprobable levels of the shared risk factor
+_SUBSTEPS = 16  # points averaged within each level
+
+
+@functools.lru_cache(maxsize=8)
+def _probabilities(scale: float, correlation: float) -> np.ndarray:
+    """P(condition | risk level) per (level, sex, band, condition) for a Gaussian copula.
+
+    A member's latent score for condition k is ``rho * z + sqrt(1 - rho**2) * e_k`` and the
+    member has k when it exceeds the cut-off ``c_k`` with ``P(score > c_k) = p_k``. Given the
+    shared factor ``z``, that is ``Phi((rho * z - c_k) / sqrt(1 - rho**2))``. ``z`` is split
+    into equiprobable levels and the probability averaged within each, so the marginal
+    prevalence stays ``p_k`` while only uniform draws are needed per member and condition.
+    """
+    normal = statistics.NormalDist()
+    p = np.clip(refdata.conditions().prevalence * scale, 0.0, 1.0)  # (conditions, sexes, bands)
+    spread = math.sqrt(1.0 - correlation * correlation)
+    quantiles = (np.arange(_LEVELS * _SUBSTEPS) + 0.5) / (_LEVELS * _SUBSTEPS)
+    z = np.array([normal.inv_cdf(q) for q in quantiles]).reshape(_LEVELS, _SUBSTEPS)
+    out = np.empty((_LEVELS, *p.shape[1:], p.shape[0]), dtype=np.float32)
+    for index in np.ndindex(p.shape):
+        k, sex, band = index
+        value = p[index]
+        if value <= 0.0 or value >= 1.0:
+            out[:, sex, band, k] = value
+            continue
+        cut = normal.inv_cdf(1.0 - float(value))
+        given = [[normal.cdf((correlation * zz - cut) / spread) for zz in row] for row in z]
+        out[:, sex, band, k] = np.mean(given, axis=1)
+    return out
 
 
 def _scale(value: object) -> float:
@@ -47,15 +79,6 @@ class ConditionGenerator:
         if self.correlation > 0.9:
             raise InvalidArgumentError("correlation", self.correlation, "a number from 0 to 0.9")
 
-    def thresholds(self) -> np.ndarray:
-        """Standard-normal cut-offs per (condition, sex, band): P(latent > cut) = prevalence."""
-        p = np.clip(refdata.conditions().prevalence * self.prevalence_scale, 0.0, 1.0)
-        normal = statistics.NormalDist()
-        flat = [
-            np.inf if v <= 0 else -np.inf if v >= 1 else normal.inv_cdf(1.0 - v) for v in p.ravel()
-        ]
-        return np.array(flat).reshape(p.shape)
-
     def block(self, ctx: BlockContext, members: MemberBlock) -> pa.Table:
         """The chronic conditions of the members of one block."""
         rng = stream(ctx.seed, "conditions", ctx.block)
@@ -65,18 +88,11 @@ class ConditionGenerator:
         age = members.households.age
         sex = (~members.female).astype(np.int64)  # 0 = F, 1 = M, as in the prevalence table
         band = np.searchsorted(refdata.AGE_BANDS, age, side="right") - 1
-        cut = self.thresholds()[:, sex, band]  # (conditions, members)
-        rho = self.correlation
-        latent = rho * rng.standard_normal(n) + np.sqrt(1 - rho * rho) * rng.standard_normal(
-            cut.shape
-        )
-        # The transpose is (members, conditions): nonzero walks members first, so rows come out
-        # grouped by member with conditions in table order.
-        member, condition = np.nonzero((latent > cut).T)
-
-        code = np.empty(member.size, dtype=np.int64)
-        for k, rows in groups(condition):
-            code[rows] = table.code_rows[k][table.code_samplers[k].draw(rng, rows.size)]
+        level = rng.integers(0, _LEVELS, n)  # the member's shared health-risk level
+        chance = _probabilities(self.prevalence_scale, self.correlation)[level, sex, band]
+        # (members, conditions) layout: nonzero walks members first, conditions in table order.
+        member, condition = np.nonzero(rng.random(chance.shape, dtype=np.float32) < chance)
+        code = table.codes.draw(rng, condition)
 
         # Onset: uniformly within the last min(age, 15) years, never before birth.
         years_back = rng.random(member.size) * np.minimum(age[member], 15)

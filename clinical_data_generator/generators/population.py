@@ -106,8 +106,9 @@ class Population:
         """The population-wide tables (payers, plans, sponsors, providers), built once per process."""
         return _reference(self)
 
-    def block(self, index: int) -> dict[str, pa.Table]:
-        """Generate the member tables of block ``index``."""
+    def block(self, index: int, *, tables: Sequence[str] | None = None) -> dict[str, pa.Table]:
+        """Generate the member tables of block ``index`` (all, or the ``tables`` named)."""
+        wanted = _select(tables, BLOCK_TABLES)
         if not 0 <= index < self.block_count:
             raise InvalidArgumentError(
                 "block", index, f"an integer from 0 to {self.block_count - 1}"
@@ -132,8 +133,10 @@ class Population:
             members.table.schema.field("plan_id"),
             plan_ids,
         )
-        conditions = self.condition_generator.block(ctx, members)
-        return {"members": table, "coverages": coverages.table, "conditions": conditions}
+        out = {"members": table, "coverages": coverages.table}
+        if "conditions" in wanted:
+            out["conditions"] = self.condition_generator.block(ctx, members)
+        return {name: out[name] for name in wanted}
 
     def iter_blocks(
         self,
@@ -141,6 +144,7 @@ class Population:
         *,
         workers: int = 1,
         on_block: Callable[[int], None] | None = None,
+        tables: Sequence[str] | None = None,
     ) -> Iterator[dict[str, pa.Table]]:
         """Yield each block's tables in block order, computed by ``workers`` processes.
 
@@ -150,7 +154,7 @@ class Population:
         validation.integer("workers", workers, 1, 256)
         if workers == 1 or len(blocks) <= 1:
             for b in blocks:
-                yield self.block(b)
+                yield self.block(b, tables=tables)
                 if on_block:
                     on_block(b)
             return
@@ -159,7 +163,7 @@ class Population:
             pending: deque[tuple[int, cf.Future[dict[str, pa.Table]]]] = deque()
             todo = iter(blocks)
             for b in todo:
-                pending.append((b, pool.submit(_run_block, self, b)))
+                pending.append((b, pool.submit(_run_block, self, b, tables)))
                 if len(pending) >= 2 * workers:
                     break
             while pending:
@@ -167,7 +171,7 @@ class Population:
                 result = future.result()
                 nxt = next(todo, None)
                 if nxt is not None:
-                    pending.append((nxt, pool.submit(_run_block, self, nxt)))
+                    pending.append((nxt, pool.submit(_run_block, self, nxt, tables)))
                 yield result
                 if on_block:
                     on_block(b)
@@ -184,21 +188,30 @@ class Population:
 
         return attrs.asdict(self, value_serializer=convert)
 
-    def generate(self, *, blocks: range | None = None, workers: int = 1) -> Dataset:
-        """Generate the population (or the given blocks of it) into a :class:`Dataset`."""
+    def generate(
+        self, *, blocks: range | None = None, workers: int = 1, tables: Sequence[str] | None = None
+    ) -> Dataset:
+        """Generate the population (or the given blocks of it) into a :class:`Dataset`.
+
+        ``tables`` limits the output to the named tables (e.g. ``["members"]``); tables that
+        are not wanted are not generated, except what the wanted ones depend on.
+        """
         from ..dataset import Dataset
 
-        parts: dict[str, list[pa.Table]] = {name: [] for name in BLOCK_TABLES}
-        for tables in self.iter_blocks(blocks, workers=workers):
-            for name, table in tables.items():
+        reference_names = _select(tables, REFERENCE_TABLES)
+        block_names = _select(tables, BLOCK_TABLES)
+        parts: dict[str, list[pa.Table]] = {name: [] for name in block_names}
+        for block_tables in self.iter_blocks(blocks, workers=workers, tables=block_names):
+            for name, table in block_tables.items():
                 parts[name].append(table)
-        tables = dict(self.reference().tables)
-        for name in BLOCK_TABLES:
-            tables[name] = _concat(parts[name], name)
+        reference = self.reference().tables
+        result = {name: reference[name] for name in reference_names}
+        for name in block_names:
+            result[name] = _concat(parts[name], name)
         info = self.info()
         if blocks is not None:
             info["blocks"] = [blocks.start, blocks.stop] if blocks.step == 1 else list(blocks)
-        return Dataset(tables, info=info)
+        return Dataset(result, info=info)
 
     def info(self) -> dict[str, object]:
         """Package name and version plus :meth:`options`: what the manifest records."""
@@ -218,22 +231,27 @@ class Population:
         formats: Sequence[str] | str = ("csv",),
         workers: int = 1,
         on_block: Callable[[int], None] | None = None,
+        tables: Sequence[str] | None = None,
     ) -> dict[str, object]:
         """Generate block by block straight into files (flat memory); return the manifest.
 
-        Produces the same bytes as ``self.generate().write(target, formats=formats)``.
+        Produces the same bytes as ``self.generate(tables=tables).write(target, formats=formats)``.
         """
         normalise_formats(formats)  # fail before any work
+        reference_names = _select(tables, REFERENCE_TABLES)
+        block_names = _select(tables, BLOCK_TABLES)
         reference = self.reference().tables
-        schemas = {name: arrow_schema(MODELS[name]) for name in (*REFERENCE_TABLES, *BLOCK_TABLES)}
+        schemas = {name: arrow_schema(MODELS[name]) for name in (*reference_names, *block_names)}
 
         def batches() -> Iterator[tuple[str, pa.RecordBatch]]:
-            for name in REFERENCE_TABLES:
+            for name in reference_names:
                 for batch in reference[name].to_batches():
                     yield name, batch
-            for tables in self.iter_blocks(workers=workers, on_block=on_block):
-                for name in BLOCK_TABLES:
-                    for batch in tables[name].to_batches():
+            for block_tables in self.iter_blocks(
+                workers=workers, on_block=on_block, tables=block_names
+            ):
+                for name in block_names:
+                    for batch in block_tables[name].to_batches():
                         yield name, batch
 
         return write_tables(target, formats, schemas, batches(), self.info())
@@ -245,8 +263,21 @@ def _concat(tables: list[pa.Table], name: str) -> pa.Table:
     return pa.concat_tables(tables)
 
 
-def _run_block(population: Population, index: int) -> dict[str, pa.Table]:
-    return population.block(index)
+def _run_block(
+    population: Population, index: int, tables: Sequence[str] | None
+) -> dict[str, pa.Table]:
+    return population.block(index, tables=tables)
+
+
+def _select(tables: Sequence[str] | str | None, among: tuple[str, ...]) -> tuple[str, ...]:
+    """The tables of ``among`` that are wanted, in their standard order."""
+    every = (*REFERENCE_TABLES, *BLOCK_TABLES)
+    if tables is None:
+        return among
+    names = [tables] if isinstance(tables, str) else list(tables)
+    if not names or any(name not in every for name in names):
+        raise InvalidArgumentError("tables", tables, f"a non-empty subset of {list(every)}")
+    return tuple(name for name in among if name in names)
 
 
 @functools.lru_cache(maxsize=4)
