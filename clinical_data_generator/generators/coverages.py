@@ -26,7 +26,7 @@ _REASONS = ("voluntary", "non_payment", "loss_of_eligibility", "plan_change")
 class CoverageBlock:
     """The ``coverages`` rows of one block and each household's current plan."""
 
-    table: pa.Table
+    table: pa.Table | None  # None when only the current plans were asked for
     current_plan_row: np.ndarray  # per household
 
 
@@ -59,8 +59,12 @@ class CoverageGenerator:
                 "terminated_share + plan_change_share + gap_share", round(total, 6), "at most 1"
             )
 
-    def block(self, ctx: BlockContext, members: MemberBlock) -> CoverageBlock:
-        """Generate the coverage spans of the members of one block."""
+    def block(self, ctx: BlockContext, members: MemberBlock, *, rows: bool = True) -> CoverageBlock:
+        """Generate the coverage spans of the members of one block.
+
+        With ``rows=False`` only each household's current plan is worked out (what the
+        ``members`` table needs); the draws are the same either way.
+        """
         rng = stream(ctx.seed, "coverages", ctx.block)
         ref = ctx.reference
         hh = members.households
@@ -142,6 +146,8 @@ class CoverageGenerator:
             np.where(reason_draw[ended] < 0.6, 0, np.where(reason_draw[ended] < 0.85, 1, 2)),
         )
         reason1[ok_change] = 3
+        if not rows:
+            return CoverageBlock(None, current_plan)
 
         # Member spans: never before birth; a span ending before birth is dropped.
         start1 = np.maximum(start_m.astype("datetime64[D]")[member_hh], birth)

@@ -123,7 +123,7 @@ class Population:
             reference=self.reference(),
         )
         members = self.member_generator.block(ctx)
-        coverages = self.coverage_generator.block(ctx, members)
+        coverages = self.coverage_generator.block(ctx, members, rows="coverages" in wanted)
         # A plan change moves the member's current plan to the second span's plan.
         plan_ids = ctx.reference.plan_ids.take(
             pa.array(coverages.current_plan_row[members.households.household])
@@ -133,7 +133,9 @@ class Population:
             members.table.schema.field("plan_id"),
             plan_ids,
         )
-        out = {"members": table, "coverages": coverages.table}
+        out = {"members": table}
+        if coverages.table is not None:
+            out["coverages"] = coverages.table
         if "conditions" in wanted:
             out["conditions"] = self.condition_generator.block(ctx, members)
         return {name: out[name] for name in wanted}
