@@ -320,11 +320,14 @@ def _has_spouse(hh: _households.Households) -> np.ndarray:
 
 
 def _years_before(as_of: dt.date, years: np.ndarray) -> np.ndarray:
-    """``as_of`` minus whole ``years`` (Feb 29 falls to Mar 1 in common years)."""
-    months = (as_of.year - 1970 - years) * 12 + (as_of.month - 1)
-    return months.astype("datetime64[M]").astype("datetime64[D]") + np.timedelta64(
-        as_of.day - 1, "D"
-    )
+    """``as_of`` minus whole ``years``; Feb 29 becomes Feb 28 in common years.
+
+    So a member born on the returned date is exactly ``years`` old on ``as_of``.
+    """
+    month = ((as_of.year - 1970 - years) * 12 + (as_of.month - 1)).astype("datetime64[M]")
+    first = month.astype("datetime64[D]")
+    days_in_month = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first + (np.minimum(as_of.day, days_in_month) - 1).astype("timedelta64[D]")
 
 
 def _race_codes(rng: np.random.Generator, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

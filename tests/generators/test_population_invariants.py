@@ -142,3 +142,11 @@ def test_per_record_conveniences_return_models() -> None:
     assert streamed == batch
     table = cdg.Population(25, seed=4, member_generator=generator).generate().tables["members"]
     assert [m.member_id for m in batch] == table["member_id"].to_pylist()
+
+
+def test_leap_day_as_of_keeps_ages_exact() -> None:
+    """With as_of on Feb 29, every member's age at as_of still respects the cohort bounds."""
+    as_of = dt.date(2024, 2, 29)
+    ds = cdg.generate(members=3_000, seed=2, as_of=as_of, min_age=1, max_age=1)
+    for born in ds.tables["members"]["birth_date"].to_pylist():
+        assert as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day)) == 1
