@@ -25,6 +25,8 @@ if TYPE_CHECKING:
         DEFAULT_AS_OF,
         ConditionGenerator,
         CoverageGenerator,
+        EncounterGenerator,
+        ImmunizationGenerator,
         MemberGenerator,
         PayerGenerator,
         Population,
@@ -32,7 +34,17 @@ if TYPE_CHECKING:
         SponsorGenerator,
     )
     from .generators.members import BLOCK_MEMBERS
-    from .models import Condition, Coverage, Member, Payer, Plan, Provider, Sponsor
+    from .models import (
+        Condition,
+        Coverage,
+        Encounter,
+        Immunization,
+        Member,
+        Payer,
+        Plan,
+        Provider,
+        Sponsor,
+    )
     from .serializers import FORMATS
 
 __all__ = [
@@ -44,7 +56,11 @@ __all__ = [
     "CoverageGenerator",
     "DEFAULT_AS_OF",
     "Dataset",
+    "Encounter",
+    "EncounterGenerator",
     "FORMATS",
+    "Immunization",
+    "ImmunizationGenerator",
     "InvalidArgumentError",
     "Member",
     "MemberGenerator",
@@ -68,6 +84,8 @@ _LAZY = {
     "DEFAULT_AS_OF": ".generators",
     "ConditionGenerator": ".generators",
     "CoverageGenerator": ".generators",
+    "EncounterGenerator": ".generators",
+    "ImmunizationGenerator": ".generators",
     "MemberGenerator": ".generators",
     "PayerGenerator": ".generators",
     "Population": ".generators",
@@ -76,6 +94,8 @@ _LAZY = {
     "BLOCK_MEMBERS": ".generators.members",
     "Condition": ".models",
     "Coverage": ".models",
+    "Encounter": ".models",
+    "Immunization": ".models",
     "Member": ".models",
     "Payer": ".models",
     "Plan": ".models",

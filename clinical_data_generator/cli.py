@@ -36,6 +36,8 @@ _GENERATORS = {
     "member_generator": cdg.MemberGenerator,
     "coverage_generator": cdg.CoverageGenerator,
     "condition_generator": cdg.ConditionGenerator,
+    "encounter_generator": cdg.EncounterGenerator,
+    "immunization_generator": cdg.ImmunizationGenerator,
     "payer_generator": cdg.PayerGenerator,
     "sponsor_generator": cdg.SponsorGenerator,
     "provider_generator": cdg.ProviderGenerator,

@@ -174,31 +174,85 @@ def check_reference(ds: cdg.Dataset) -> None:
     assert orgs["tax_id"].null_count == 0 and orgs["first_name"].null_count == orgs.num_rows
 
 
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 def check_conditions(ds: cdg.Dataset, as_of: dt.date) -> None:
-    """Chronic conditions: billable codes valid for the member's age and sex, onset in life."""
+    """Conditions: billable codes valid for the member's age and sex, dates inside life."""
     from clinical_data_generator._internal import refdata
 
     c, m = ds.tables["conditions"], ds.tables["members"]
     _unique(c, "condition_id")
     _resolves(c["member_id"], m["member_id"], "conditions.member_id")
+    if "encounters" in ds.tables:
+        _resolves(
+            c["encounter_id"], ds.tables["encounters"]["encounter_id"], "conditions.encounter_id"
+        )
     icd = refdata.icd10cm()
     people = {r["member_id"]: r for r in m.select(["member_id", "sex", "birth_date"]).to_pylist()}
-    for r in c.select(["member_id", "code", "display", "onset_date"]).to_pylist():
+    for r in c.to_pylist():
         person = people[r["member_id"]]
         row = icd.row.get(r["code"])
         assert row is not None, f"{r['code']} is not a billable ICD-10-CM code"
         assert r["display"] == icd.titles[row].as_py()
-        age = (
-            as_of.year
-            - person["birth_date"].year
-            - ((as_of.month, as_of.day) < (person["birth_date"].month, person["birth_date"].day))
-        )
+        chronic = r["category"] == "chronic"
+        assert chronic == (r["encounter_id"] is None) == (r["abatement_date"] is None)
+        # Age edits apply on the day of the encounter (acute) or on as_of (chronic problem list).
+        age = _age_on(person["birth_date"], as_of if chronic else r["onset_date"])
         assert icd.age_min[row] <= age <= icd.age_max[row], f"{r['code']} at age {age}"
         assert icd.sex[row] in ("", person["sex"]), f"{r['code']} for sex {person['sex']}"
-        assert not r["code"].startswith(("O", "P")), (
-            "pregnancy or perinatal code as a chronic condition"
-        )
+        if chronic:
+            assert not r["code"].startswith(("O", "P")), "pregnancy or perinatal code as chronic"
+        else:
+            assert r["onset_date"] < r["abatement_date"]
         assert person["birth_date"] <= r["onset_date"] <= as_of, "onset outside the member's life"
+
+
+def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) -> None:
+    """Encounters: dates in the window and in life, providers of the right kind, coverage link."""
+    e, m = ds.tables["encounters"], ds.tables["members"]
+    if e.num_rows == 0:
+        return
+    _unique(e, "encounter_id")
+    _resolves(e["member_id"], m["member_id"], "encounters.member_id")
+    _resolves(
+        e["reason_condition_id"], ds.tables["conditions"]["condition_id"], "encounters.reason"
+    )
+    providers = {p["provider_id"]: p["entity_type"] for p in ds.tables["providers"].to_pylist()}
+    birth = dict(zip(m["member_id"].to_pylist(), m["birth_date"].to_pylist(), strict=True))
+    spans: dict[str, list[dict[str, object]]] = {}
+    for cov in ds.tables["coverages"].to_pylist():
+        spans.setdefault(cov["member_id"], []).append(cov)
+    reasons = {r["condition_id"]: r for r in ds.tables["conditions"].to_pylist()}
+    pos = {"office": "11", "telehealth": "10", "urgent_care": "20", "emergency": "23",
+           "outpatient": "22", "inpatient": "21", "lab": "81"}  # fmt: skip
+    try:
+        window = as_of.replace(year=as_of.year - history_years)
+    except ValueError:
+        window = as_of.replace(year=as_of.year - history_years, day=28)
+    for r in e.to_pylist():
+        start, end = r["start_date"], r["end_date"]
+        assert max(window, birth[r["member_id"]]) <= start <= end < as_of, "encounter dates"
+        if r["encounter_class"] != "inpatient":
+            assert start == end, "only inpatient stays span several days"
+        assert r["place_of_service"] == pos[r["encounter_class"]]
+        assert providers[r["billing_provider_id"]] == "organization"
+        if r["rendering_provider_id"] is not None:
+            assert providers[r["rendering_provider_id"]] == "individual"
+        if r["facility_provider_id"] is not None:
+            assert providers[r["facility_provider_id"]] == "organization"
+        assert (r["rendering_provider_id"] is None) == (r["encounter_class"] == "lab")
+        inpatient = r["encounter_class"] == "inpatient"
+        for field in ("admission_type", "admission_source", "discharge_status"):
+            assert (r[field] is not None) == inpatient
+        reason = reasons[r["reason_condition_id"]]
+        assert reason["member_id"] == r["member_id"] and reason["code"] == r["reason_code"]
+        covering = [
+            c["coverage_id"] for c in spans.get(r["member_id"], [])
+            if c["effective_date"] <= start and (c["termination_date"] is None or start <= c["termination_date"])
+        ]  # fmt: skip
+        assert covering == ([r["coverage_id"]] if r["coverage_id"] else []), "coverage link"
 
 
 def check_no_empty_strings(ds: cdg.Dataset) -> None:
@@ -217,4 +271,6 @@ def check_dataset(ds: cdg.Dataset, as_of: dt.date = cdg.DEFAULT_AS_OF) -> None:
     check_members(ds, as_of)
     check_coverages(ds, as_of)
     check_conditions(ds, as_of)
+    if "encounters" in ds.tables:
+        check_encounters(ds, as_of)
     check_safety(ds)

@@ -16,7 +16,8 @@ from clinical_data_generator.serializers import _registry
 def test_tables_and_counts(small: cdg.Dataset) -> None:
     """The six linked tables exist with the model schemas."""
     assert sorted(small.tables) == [
-        "conditions", "coverages", "members", "payers", "plans", "providers", "sponsors",
+        "conditions", "coverages", "encounters", "immunizations", "members", "payers", "plans",
+        "providers", "sponsors",
     ]  # fmt: skip
     assert small.tables["members"].schema.names[0] == "member_id"
     assert small.tables["members"].num_rows == 3_000

@@ -24,7 +24,7 @@ EXAMPLES = ROOT / "examples"
 
 # Example script -> a line its output must contain.
 EXPECTED_OUTPUT = {
-    "quickstart.py": "wrote 14 files to",
+    "quickstart.py": "wrote 18 files to",
     "cohort_medicare_texas.py": "lines of business: ['medicare']",
     "stream_large_run.py": "wrote 3 blocks with 2 workers",
 }

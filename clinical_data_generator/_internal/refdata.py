@@ -340,3 +340,53 @@ def conditions() -> Conditions:
         rows.append(np.array([icd.row[code_list[i]] for i in mine], dtype=np.int64))
         samplers.append(Alias.from_weights(weights[mine]))
     return Conditions(keys, prevalence, GroupedAlias.build(samplers, rows))
+
+
+@attrs.frozen
+class Immunizations:
+    """``cvx.csv`` and ``immunization_schedule.csv`` as arrays (schedule rows in file order)."""
+
+    cvx: pa.Array  # per CVX row: code, with its leading zero
+    display: pa.Array  # CDC short description
+    mvx: pa.Array
+    route: pa.Array
+    site: pa.Array  # null for oral vaccines
+    groups: tuple[str, ...]  # vaccine groups, in order of first appearance in the schedule
+    group: np.ndarray  # per schedule row: index into ``groups``
+    cvx_row: np.ndarray  # per schedule row: row of the CVX arrays
+    dose: np.ndarray
+    min_age: np.ndarray  # days, inclusive
+    recommended_age: np.ndarray  # days
+    max_age: np.ndarray  # days, inclusive
+    sex: np.ndarray  # "F", "M" or "" (either)
+    repeat: np.ndarray  # days between recurring doses, 0 when the dose does not recur
+
+
+@functools.cache
+def immunizations() -> Immunizations:
+    """CVX codes (with MVX, route and site) and the CDC schedule by age in days."""
+    cvx = read_table("cvx.csv", {"cvx": pa.string(), "site": pa.string()})
+    codes = cvx["cvx"].to_pylist()
+    site = cvx["site"].combine_chunks()
+    s = read_table(
+        "immunization_schedule.csv",
+        {"cvx": pa.string(), "sex": pa.string(), "repeat_every_days": pa.int64()},
+    )
+    names = s["vaccine_group"].to_pylist()
+    groups = tuple(dict.fromkeys(names))
+    return Immunizations(
+        cvx=cvx["cvx"].combine_chunks(),
+        display=cvx["short_description"].combine_chunks(),
+        mvx=cvx["mvx"].combine_chunks(),
+        route=cvx["route"].combine_chunks(),
+        site=pc.if_else(pc.equal(site, ""), pa.scalar(None, pa.string()), site),
+        groups=groups,
+        group=np.array([groups.index(g) for g in names], dtype=np.int64),
+        cvx_row=np.array([codes.index(c) for c in s["cvx"].to_pylist()], dtype=np.int64),
+        dose=s["dose"].to_numpy().astype(np.int64),
+        min_age=s["min_age_days"].to_numpy().astype(np.int64),
+        recommended_age=s["recommended_age_days"].to_numpy().astype(np.int64),
+        max_age=s["max_age_days"].to_numpy().astype(np.int64),
+        sex=np.asarray(s["sex"].to_pylist()),
+        repeat=pc.fill_null(s["repeat_every_days"], 0).to_numpy().astype(np.int64),
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
+from .encounters import EncounterGenerator
+from .immunizations import ImmunizationGenerator
 from .members import MemberGenerator
 from .payers import PayerGenerator
 from .population import DEFAULT_AS_OF, Population
@@ -14,6 +16,8 @@ __all__ = [
     "ConditionGenerator",
     "CoverageGenerator",
     "DEFAULT_AS_OF",
+    "EncounterGenerator",
+    "ImmunizationGenerator",
     "MemberGenerator",
     "PayerGenerator",
     "Population",

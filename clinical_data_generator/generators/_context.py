@@ -12,7 +12,7 @@ from .._internal import refdata
 from .._internal.rng import stream
 from ._lookup import LINES_OF_BUSINESS
 from .payers import PlanCatalog
-from .providers import PCPIndex
+from .providers import PCPIndex, ProviderIndex
 
 
 @attrs.frozen
@@ -33,6 +33,8 @@ class Reference:
     sponsor_payer: np.ndarray
     provider_ids: pa.Array
     pcp: PCPIndex
+    roles: ProviderIndex
+    provider_org: np.ndarray  # per provider row: row of its organisation (itself for orgs)
 
     @classmethod
     def build(cls, seed: int, payers: pa.Table, payer_share: np.ndarray, plans: pa.Table,
@@ -67,7 +69,17 @@ class Reference:
             ),
             provider_ids=providers["provider_id"].combine_chunks(),
             pcp=PCPIndex.build(providers),
+            roles=ProviderIndex.build(providers),
+            provider_org=_organisation_rows(providers),
         )
+
+
+def _organisation_rows(providers: pa.Table) -> np.ndarray:
+    """Row of each provider's billing organisation: its own row for organisations."""
+    ids = providers["provider_id"].to_pylist()
+    row_of = {pid: i for i, pid in enumerate(ids)}
+    orgs = providers["organization_id"].to_pylist()
+    return np.array([row_of[o] if o is not None else i for i, o in enumerate(orgs)], dtype=np.int64)
 
 
 @attrs.frozen

@@ -17,7 +17,7 @@ from ..models import Condition, arrow_schema
 from ._context import BlockContext
 from .members import MemberBlock
 
-__all__ = ["ConditionGenerator"]
+__all__ = ["ConditionBlock", "ConditionGenerator"]
 
 
 _DAYS_PER_YEAR = 365.2425
@@ -60,6 +60,15 @@ def _scale(value: object) -> float:
 
 
 @attrs.frozen
+class ConditionBlock:
+    """The chronic ``conditions`` rows of one block, with member positions and code rows."""
+
+    table: pa.Table
+    member: np.ndarray  # position of each row's member in the block (member-major order)
+    code_row: np.ndarray  # row of icd10cm
+
+
+@attrs.frozen
 class ConditionGenerator:
     """Chronic conditions assigned with CDC prevalence by sex and age band.
 
@@ -79,7 +88,7 @@ class ConditionGenerator:
         if self.correlation > 0.9:
             raise InvalidArgumentError("correlation", self.correlation, "a number from 0 to 0.9")
 
-    def block(self, ctx: BlockContext, members: MemberBlock) -> pa.Table:
+    def block(self, ctx: BlockContext, members: MemberBlock) -> ConditionBlock:
         """The chronic conditions of the members of one block."""
         rng = stream(ctx.seed, "conditions", ctx.block)
         table = refdata.conditions()
@@ -113,5 +122,7 @@ class ConditionGenerator:
             "display": arrow.take(icd.titles, code),
             "category": arrow.codes(("chronic",), np.zeros(member.size, dtype=np.int64)),
             "onset_date": arrow.dates(onset),
+            "encounter_id": pa.nulls(member.size, pa.string()),
+            "abatement_date": pa.nulls(member.size, pa.date32()),
         }
-        return pa.table(columns, schema=arrow_schema(Condition))
+        return ConditionBlock(pa.table(columns, schema=arrow_schema(Condition)), member, code)

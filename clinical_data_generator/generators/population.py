@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -25,6 +27,8 @@ from ..serializers._output import normalise_formats, write_tables
 from ._context import BlockContext, Reference
 from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
+from .encounters import EncounterGenerator
+from .immunizations import ImmunizationGenerator
 from .members import BLOCK_MEMBERS, MemberGenerator
 from .payers import PayerGenerator
 from .providers import ProviderGenerator
@@ -37,7 +41,7 @@ DEFAULT_AS_OF = dt.date(2026, 1, 1)
 MAX_MEMBERS = 1_000_000_000
 MAX_SEED = 2**63 - 1
 REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
-BLOCK_TABLES = ("members", "coverages", "conditions")
+BLOCK_TABLES = ("members", "coverages", "encounters", "conditions", "immunizations")
 
 
 def _check_seed(_: object, __: object, value: int) -> None:
@@ -76,6 +80,8 @@ class Population:
         member_generator: Demographics and cohort options (ages, states, lines of business).
         coverage_generator: Enrollment-span options.
         condition_generator: Chronic-condition prevalence options.
+        encounter_generator: Visit rates and history window.
+        immunization_generator: Vaccine uptake, late share and history window.
         payer_generator: Payers and their plans.
         sponsor_generator: Employer groups.
         provider_generator: Practitioners and organisations.
@@ -93,6 +99,10 @@ class Population:
     member_generator: MemberGenerator = attrs.field(factory=MemberGenerator, kw_only=True)
     coverage_generator: CoverageGenerator = attrs.field(factory=CoverageGenerator, kw_only=True)
     condition_generator: ConditionGenerator = attrs.field(factory=ConditionGenerator, kw_only=True)
+    encounter_generator: EncounterGenerator = attrs.field(factory=EncounterGenerator, kw_only=True)
+    immunization_generator: ImmunizationGenerator = attrs.field(
+        factory=ImmunizationGenerator, kw_only=True
+    )
     payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
@@ -123,7 +133,12 @@ class Population:
             reference=self.reference(),
         )
         members = self.member_generator.block(ctx)
-        coverages = self.coverage_generator.block(ctx, members, rows="coverages" in wanted)
+        # What each wanted table needs: conditions hold the encounters' acute problems, and
+        # encounters need coverage rows and the chronic conditions.
+        events = "encounters" in wanted or "conditions" in wanted
+        coverages = self.coverage_generator.block(
+            ctx, members, rows="coverages" in wanted or events or "immunizations" in wanted
+        )
         # A plan change moves the member's current plan to the second span's plan.
         plan_ids = ctx.reference.plan_ids.take(
             pa.array(coverages.current_plan_row[members.households.household])
@@ -136,8 +151,15 @@ class Population:
         out = {"members": table}
         if coverages.table is not None:
             out["coverages"] = coverages.table
-        if "conditions" in wanted:
-            out["conditions"] = self.condition_generator.block(ctx, members)
+        if events:
+            assert coverages.table is not None
+            chronic = self.condition_generator.block(ctx, members)
+            visits = self.encounter_generator.block(ctx, members, coverages.table, chronic)
+            out["encounters"] = visits.table
+            out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
+        if "immunizations" in wanted:
+            assert coverages.table is not None
+            out["immunizations"] = self.immunization_generator.block(ctx, members, coverages.table)
         return {name: out[name] for name in wanted}
 
     def iter_blocks(
@@ -269,6 +291,16 @@ def _run_block(
     population: Population, index: int, tables: Sequence[str] | None
 ) -> dict[str, pa.Table]:
     return population.block(index, tables=tables)
+
+
+def _merge_conditions(chronic: pa.Table, acute: pa.Table, members: pa.Table) -> pa.Table:
+    """Chronic and acute rows together, member-major: a member's chronic rows, then acute by date."""
+    both = pa.concat_tables([chronic, acute])
+    position = pc.index_in(both["member_id"], value_set=members["member_id"]).to_numpy()
+    kind = np.concatenate([np.zeros(chronic.num_rows, np.int64), np.ones(acute.num_rows, np.int64)])
+    onset = both["onset_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((np.arange(both.num_rows), onset * kind, kind, position))
+    return both.take(pa.array(order)).combine_chunks()
 
 
 def _select(tables: Sequence[str] | str | None, among: tuple[str, ...]) -> tuple[str, ...]:

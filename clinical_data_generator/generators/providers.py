@@ -16,7 +16,10 @@ from . import _places
 
 __all__ = ["ProviderGenerator"]
 
-PCP_ADULT = ("family_medicine", "internal_medicine", "general_practice", "nurse_practitioner")
+PCP_ADULT = (
+    "family_medicine", "internal_medicine", "general_practice", "nurse_practitioner",
+    "nurse_practitioner_family", "nurse_practitioner_adult",
+)  # fmt: skip
 PCP_CHILD = ("pediatrics", "family_medicine")
 
 
@@ -174,5 +177,58 @@ class PCPIndex:
             candidates = by_state.get(key // 2)
             if candidates is None or candidates.size == 0:
                 candidates = fallback
+            out[rows] = candidates[(u[rows] * candidates.size).astype(np.int64)]
+        return out
+
+
+#: Provider roles used by the encounter generator: role -> specialties that fill it.
+ROLES: dict[str, tuple[str, ...]] = {
+    "pcp_adult": PCP_ADULT,
+    "pcp_child": PCP_CHILD,
+    "emergency": ("emergency_medicine",),
+    "hospital": ("hospital", "critical_access_hospital"),
+    "urgent_care": ("urgent_care",),
+    "laboratory": ("laboratory",),
+}
+
+
+@attrs.frozen
+class ProviderIndex:
+    """Provider rows per role and state, with national fallbacks, for vectorised picks."""
+
+    by_state: dict[str, dict[int, np.ndarray]]
+    anywhere: dict[str, np.ndarray]
+    specialists: np.ndarray  # individuals who are not primary care or emergency physicians
+
+    @classmethod
+    def build(cls, providers: pa.Table) -> ProviderIndex:
+        """Index ``providers`` by role (see ``ROLES``) and state."""
+        zips = refdata.zip_codes()
+        state_of = {s: i for i, s in enumerate(zips.states)}
+        state = np.array([state_of[s] for s in providers["state"].to_pylist()], dtype=np.int64)
+        specialty = np.asarray(providers["specialty"].to_pylist())
+        individual = np.asarray(providers["entity_type"].to_pylist()) == "individual"
+        fallback = {True: np.flatnonzero(individual), False: np.flatnonzero(~individual)}
+        by_state: dict[str, dict[int, np.ndarray]] = {}
+        anywhere: dict[str, np.ndarray] = {}
+        for role, specialties in ROLES.items():
+            rows = np.flatnonzero(np.isin(specialty, specialties))
+            if rows.size == 0:  # small populations may lack a role: any provider of the kind
+                rows = fallback[role not in ("hospital", "urgent_care", "laboratory")]
+            anywhere[role] = rows
+            by_state[role] = {int(s): rows[state[rows] == s] for s in np.unique(state[rows])}
+        busy = np.isin(specialty, (*PCP_ADULT, *PCP_CHILD, "emergency_medicine"))
+        specialists = np.flatnonzero(individual & ~busy)
+        return cls(by_state, anywhere, specialists if specialists.size else fallback[True])
+
+    def pick(self, rng: np.random.Generator, role: str, state: np.ndarray) -> np.ndarray:
+        """One provider row of ``role`` per entry of ``state``, in that state when possible."""
+        out = np.empty(state.size, dtype=np.int64)
+        u = rng.random(state.size)
+        local = self.by_state[role]
+        for s, rows in groups(state):
+            candidates = local.get(s)
+            if candidates is None or candidates.size == 0:
+                candidates = self.anywhere[role]
             out[rows] = candidates[(u[rows] * candidates.size).astype(np.int64)]
         return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ._schema import arrow_schema, column_docs
 from .condition import Condition
 from .coverage import Coverage
+from .encounter import Encounter
+from .immunization import Immunization
 from .member import Member
 from .organizations import Payer, Sponsor
 from .plan import Plan
@@ -13,6 +15,8 @@ from .provider import Provider
 __all__ = [
     "Condition",
     "Coverage",
+    "Encounter",
+    "Immunization",
     "MODELS",
     "Member",
     "Payer",
@@ -31,5 +35,7 @@ MODELS: dict[str, type] = {
     "providers": Provider,
     "members": Member,
     "coverages": Coverage,
+    "encounters": Encounter,
     "conditions": Condition,
+    "immunizations": Immunization,
 }

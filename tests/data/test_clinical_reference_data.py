@@ -96,7 +96,7 @@ CPT_DESCRIPTOR_PHRASES = (
 )
 # Second character is a digit, except the April 2026 QA (genetic conditions) block.
 ICD_RE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z]{1,5}")
-SETTINGS = {"office", "urgent_care", "emergency", "telehealth", "inpatient", "any"}
+SETTINGS = {"office", "urgent_care", "emergency", "telehealth", "inpatient", "lab", "any"}
 
 
 def raw_text(name: str) -> str:

@@ -21,6 +21,16 @@ HAND = "hand-curated; the CSV is the source of truth"
 NOT_LISTED_OK = frozenset({_common.MANIFEST_NAME, "NOTICE", "README.md", "__init__.py"})
 
 HAND_CURATED: dict[str, dict[str, str]] = {
+    "encounter_rates.csv": {
+        "source": "Hand-curated visits per person-year by setting and age band, rounded from "
+        "CDC/NCHS NAMCS 2019 (office visits), NHAMCS 2021 (emergency and outpatient "
+        "department visits), HCUP NIS 2020 (hospital stays per capita) and the AAP Bright "
+        "Futures well-child schedule (infants); telehealth, urgent care and lab-only rates "
+        "are approximations",
+        "source_version": "NAMCS 2019 / NHAMCS 2021 / HCUP 2020 (approximate)",
+        "licence": "Public domain figures (US government); selection MIT (project)",
+        "attribution": "CDC National Center for Health Statistics; AHRQ HCUP",
+    },
     "languages.csv": {
         "source": "Hand-curated from US Census Bureau ACS 2019 table B16001 and "
         "'Language Use in the United States: 2019' (ACS-50); BCP-47 codes",
