@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from faker import Faker
 
-    n = args.members or (8_192 if args.quick else 200_000)
+    n = args.members or (65_536 if args.quick else 200_000)  # quick: two full blocks
     nb = args.baseline_members or min(n, 1_000 if args.quick else 20_000)
     rounds = args.rounds or (2 if args.quick else 5)
 
