@@ -12,7 +12,7 @@ from .._internal import refdata
 from .._internal.rng import stream
 from ._lookup import LINES_OF_BUSINESS
 from .payers import PlanCatalog
-from .providers import PCPIndex, ProviderIndex
+from .providers import ProviderIndex
 
 
 @attrs.frozen
@@ -32,7 +32,6 @@ class Reference:
     sponsor_cum: np.ndarray
     sponsor_payer: np.ndarray
     provider_ids: pa.Array
-    pcp: PCPIndex
     roles: ProviderIndex
     provider_org: np.ndarray  # per provider row: row of its organisation (itself for orgs)
 
@@ -68,7 +67,6 @@ class Reference:
                 [payer_row[p] for p in sponsors["payer_id"].to_pylist()], dtype=np.int64
             ),
             provider_ids=providers["provider_id"].combine_chunks(),
-            pcp=PCPIndex.build(providers),
             roles=ProviderIndex.build(providers),
             provider_org=_organisation_rows(providers),
         )

@@ -163,7 +163,7 @@ class CoverageGenerator:
         pcp_plan = ref.plan_requires_pcp[members.plan_row] | ref.plan_requires_pcp[current_plan]
         wants = np.flatnonzero(pcp_plan[member_hh])
         pcp = np.zeros(member_hh.size, dtype=np.int64)
-        pcp[wants] = ref.pcp.assign(
+        pcp[wants] = ref.roles.primary_care(
             pcp_rng, zips.state_codes[members.zip_index[wants]], hh.age[wants] < 18
         )
 

@@ -264,16 +264,10 @@ def _providers(
     rendering = np.full(rows, -1, dtype=np.int64)
     facility = np.full(rows, -1, dtype=np.int64)
 
-    def primary(where: np.ndarray) -> np.ndarray:
-        out = roles.pick(rng, "pcp_adult", state[where])
-        kids = child[where]
-        out[kids] = roles.pick(rng, "pcp_child", state[where][kids])
-        return out
-
     office = np.flatnonzero(
         np.isin(class_name, ("office", "telehealth", "urgent_care", "inpatient"))
     )
-    rendering[office] = primary(office)
+    rendering[office] = roles.primary_care(rng, state[office], child[office])
     # About 40% of adult (15% of child) office visits are with a specialist.
     specialist = np.flatnonzero(
         (class_name == "office") & (rng.random(rows) < np.where(child, 0.15, 0.40))

@@ -321,12 +321,8 @@ def _table(ctx: BlockContext, members: MemberBlock, coverages: pa.Table, d: _Dra
     child = np.flatnonzero(d.birth + _ADULT_DAYS > d.start)  # under 18 at some time in the window
     adult = np.flatnonzero(d.birth + _ADULT_DAYS <= d.as_of)
     practitioner = np.zeros((2, state.size), dtype=np.int64)
-    practitioner[0, child] = ctx.reference.pcp.assign(
-        provider_rng, state[child], np.ones(child.size, dtype=bool)
-    )
-    practitioner[1, adult] = ctx.reference.pcp.assign(
-        provider_rng, state[adult], np.zeros(adult.size, dtype=bool)
-    )
+    practitioner[0, child] = ctx.reference.roles.pick(provider_rng, "pcp_child", state[child])
+    practitioner[1, adult] = ctx.reference.roles.pick(provider_rng, "pcp_adult", state[adult])
     provider = practitioner[(age >= _ADULT_DAYS).astype(np.int64), member]
 
     # Lots are shared nationwide: one of a few per vaccine and month, each with one expiry.

@@ -131,57 +131,7 @@ def _nearest_organization(
     return out
 
 
-@attrs.frozen
-class PCPIndex:
-    """Primary-care practitioners per state, for assigning PCPs near members."""
-
-    adult: dict[int, np.ndarray]
-    child: dict[int, np.ndarray]
-    any_adult: np.ndarray
-    any_child: np.ndarray
-
-    @classmethod
-    def build(cls, providers: pa.Table) -> PCPIndex:
-        """Index the practitioners of ``providers`` by state and patient age group."""
-        zips = refdata.zip_codes()
-        state_of = {s: i for i, s in enumerate(zips.states)}
-        state = np.array([state_of[s] for s in providers["state"].to_pylist()], dtype=np.int64)
-        specialty = np.asarray(providers["specialty"].to_pylist())
-        adult_rows = np.flatnonzero(np.isin(specialty, PCP_ADULT))
-        child_rows = np.flatnonzero(np.isin(specialty, PCP_CHILD))
-        if adult_rows.size == 0:
-            adult_rows = np.flatnonzero(
-                providers["entity_type"].to_numpy(zero_copy_only=False) == "individual"
-            )
-        if child_rows.size == 0:
-            child_rows = adult_rows
-        return cls(
-            adult={
-                int(s): adult_rows[state[adult_rows] == s] for s in np.unique(state[adult_rows])
-            },
-            child={
-                int(s): child_rows[state[child_rows] == s] for s in np.unique(state[child_rows])
-            },
-            any_adult=adult_rows,
-            any_child=child_rows,
-        )
-
-    def assign(self, rng: np.random.Generator, state: np.ndarray, child: np.ndarray) -> np.ndarray:
-        """A PCP row for each member (same state when the state has one)."""
-        out = np.empty(state.size, dtype=np.int64)
-        u = rng.random(state.size)
-        for key, rows in groups(state * 2 + child):
-            by_state, fallback = (
-                (self.child, self.any_child) if key % 2 else (self.adult, self.any_adult)
-            )
-            candidates = by_state.get(key // 2)
-            if candidates is None or candidates.size == 0:
-                candidates = fallback
-            out[rows] = candidates[(u[rows] * candidates.size).astype(np.int64)]
-        return out
-
-
-#: Provider roles used by the encounter generator: role -> specialties that fill it.
+#: Provider roles: role -> specialties that fill it.
 ROLES: dict[str, tuple[str, ...]] = {
     "pcp_adult": PCP_ADULT,
     "pcp_child": PCP_CHILD,
@@ -220,6 +170,15 @@ class ProviderIndex:
         busy = np.isin(specialty, (*PCP_ADULT, *PCP_CHILD, "emergency_medicine"))
         specialists = np.flatnonzero(individual & ~busy)
         return cls(by_state, anywhere, specialists if specialists.size else fallback[True])
+
+    def primary_care(
+        self, rng: np.random.Generator, state: np.ndarray, child: np.ndarray
+    ) -> np.ndarray:
+        """A primary-care practitioner per member: paediatric for children, in their state."""
+        out = self.pick(rng, "pcp_adult", state)
+        kids = np.flatnonzero(child)
+        out[kids] = self.pick(rng, "pcp_child", state[kids])
+        return out
 
     def pick(self, rng: np.random.Generator, role: str, state: np.ndarray) -> np.ndarray:
         """One provider row of ``role`` per entry of ``state``, in that state when possible."""
