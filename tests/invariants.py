@@ -273,4 +273,13 @@ def check_dataset(ds: cdg.Dataset, as_of: dt.date = cdg.DEFAULT_AS_OF) -> None:
     check_conditions(ds, as_of)
     if "encounters" in ds.tables:
         check_encounters(ds, as_of)
+    if "immunizations" in ds.tables:
+        from tests.immunization_rules import check_immunizations
+
+        tables = ds.tables
+        history = (
+            ds.info.get("options", {}).get("immunization_generator", {}).get("history_years", 3)
+        )  # type: ignore[union-attr]
+        check_immunizations(tables["members"], tables["coverages"], tables["providers"],
+                            tables["immunizations"], as_of, int(history))  # fmt: skip
     check_safety(ds)
