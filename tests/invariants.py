@@ -248,6 +248,7 @@ def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) ->
             assert (r[field] is not None) == inpatient
         reason = reasons[r["reason_condition_id"]]
         assert reason["member_id"] == r["member_id"] and reason["code"] == r["reason_code"]
+        assert reason["onset_date"] <= start, "a visit for a condition that had not begun"
         covering = [
             c["coverage_id"] for c in spans.get(r["member_id"], [])
             if c["effective_date"] <= start and (c["termination_date"] is None or start <= c["termination_date"])

@@ -185,6 +185,10 @@ class EncounterGenerator:
         )
         pick = first[member] + (rng.random(rows) * count[member]).astype(np.int64)
         pick = np.where(follow_up, pick, 0)
+        # A follow-up needs the condition to have begun by then; otherwise the visit is acute.
+        if chronic.member.size:
+            onset = chronic.table["onset_date"].to_numpy().astype("datetime64[D]")
+            follow_up &= onset[pick] <= start
 
         age = ((start - members.birth_date[member]).astype(np.int64) / _DAYS_PER_YEAR).astype(
             np.int64
