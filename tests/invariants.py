@@ -231,8 +231,15 @@ def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) ->
         window = as_of.replace(year=as_of.year - history_years)
     except ValueError:
         window = as_of.replace(year=as_of.year - history_years, day=28)
+    stays: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for r in e.to_pylist():
+        if r["encounter_class"] == "inpatient":
+            stays.setdefault(r["member_id"], []).append((r["start_date"], r["end_date"]))
     for r in e.to_pylist():
         start, end = r["start_date"], r["end_date"]
+        if r["encounter_class"] != "inpatient":
+            for admitted, discharged in stays.get(r["member_id"], []):
+                assert not admitted < start <= discharged, "a visit during an inpatient stay"
         assert max(window, birth[r["member_id"]]) <= start <= end < as_of, "encounter dates"
         if r["encounter_class"] != "inpatient":
             assert start == end, "only inpatient stays span several days"

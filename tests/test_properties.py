@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import clinical_data_generator as cdg
@@ -17,6 +17,15 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 @SETTINGS
 @given(populations(max_members=1_500))
+@example(  # infants on their first birthday once got a newborn-only code (approximate ages)
+    cdg.Population(
+        348,
+        seed=1,
+        as_of=dt.date(2000, 1, 1),
+        member_generator=cdg.MemberGenerator(max_age=1, dependents=False),
+        payer_generator=cdg.PayerGenerator(count=1),
+    )
+)
 def test_any_population_satisfies_the_invariants(population: cdg.Population) -> None:
     """Every row of any generated population obeys the keys, dates, household and safety rules."""
     check_dataset(population.generate(), population.as_of)

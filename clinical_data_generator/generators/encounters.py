@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._internal import arrow, encounter_data, refdata, validation
+from .._internal.dates import age_on
 from .._internal.rng import stream
 from ..errors import InvalidArgumentError
 from ..models import Condition, Encounter, arrow_schema
@@ -118,6 +119,17 @@ class EncounterGenerator:
         )
         order = np.lexsort((cls, start, member))
         member, cls, start, stay = member[order], cls[order], start[order], stay[order]
+        # Nobody visits an office while admitted: drop other visits after an admission day and
+        # up to its discharge. A running maximum of (member, discharge day) keys finds, for each
+        # row, the latest discharge among the member's earlier rows.
+        day = (start - as_of).astype(np.int64)  # <= 0
+        span = 1 << 20  # more days than any window; keeps members apart in the running maximum
+        discharge = np.where(inpatient[order], day + stay, -span // 2)
+        last_discharge = np.maximum.accumulate(member * span + discharge) - member * span
+        previous = np.concatenate([[-span // 2], last_discharge[:-1]])
+        same_member = np.concatenate([[False], member[1:] == member[:-1]])
+        during_stay = same_member & (previous >= day) & ~inpatient[order]
+        member, cls, start, stay = (a[~during_stay] for a in (member, cls, start, stay))
         first_of_member = np.searchsorted(member, member, side="left")
         sequence = np.arange(member.size) - first_of_member + 1
         keep = sequence <= _MAX_PER_MEMBER
@@ -190,9 +202,7 @@ class EncounterGenerator:
             onset = chronic.table["onset_date"].to_numpy().astype("datetime64[D]")
             follow_up &= onset[pick] <= start
 
-        age = ((start - members.birth_date[member]).astype(np.int64) / _DAYS_PER_YEAR).astype(
-            np.int64
-        )
+        age = age_on(members.birth_date[member], start)
         setting = (
             np.array(
                 [encounter_data.SETTINGS.index(_PROBLEM_SETTING[c]) for c in class_name],
