@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.csv_files import text_of
 
 DATA = Path(__file__).resolve().parents[2] / "clinical_data_generator" / "data"
 SEX_AGE = ("f_0_17", "f_18_44", "f_45_64", "f_65_plus", "m_0_17", "m_18_44", "m_45_64", "m_65_plus")
@@ -100,10 +101,7 @@ SETTINGS = {"office", "urgent_care", "emergency", "telehealth", "inpatient", "la
 
 
 def raw_text(name: str) -> str:
-    data = (DATA / name).read_bytes()
-    if name.endswith(".gz"):
-        data = gzip.decompress(data)
-    return data.decode("ascii")
+    return text_of(DATA / name)
 
 
 @cache

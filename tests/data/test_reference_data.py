@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.csv_files import text_of
+
 DATA = Path(__file__).resolve().parents[2] / "clinical_data_generator" / "data"
 RACE_GROUPS = ("white", "black", "api", "aian", "multiple", "hispanic")
 NOT_DATA = {"MANIFEST.csv", "NOTICE", "README.md", "__init__.py"}
@@ -48,10 +50,7 @@ STATES_51 = set(_STATE_CODES.split())
 
 
 def raw_text(name: str) -> str:
-    data = (DATA / name).read_bytes()
-    if name.endswith(".gz"):
-        data = gzip.decompress(data)
-    return data.decode("ascii")
+    return text_of(DATA / name)
 
 
 @cache

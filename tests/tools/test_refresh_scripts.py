@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 import importlib.util
-import io
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.csv_files import read_rows, run
 
 ROOT = Path(__file__).resolve().parents[2]
 REFRESH = ROOT / "tools" / "refresh"
@@ -58,23 +55,6 @@ SCRIPTS = {
         ["code", "display", "kind", "census_group"],
     ),
 }
-
-
-def run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REFRESH / f"{script}.py"), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-
-
-def read_rows(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    if path.name.endswith(".gz"):
-        data = gzip.decompress(data)
-    return list(csv.reader(io.StringIO(data.decode("ascii"), newline="")))
 
 
 def build(script: str, out: Path) -> Path:
