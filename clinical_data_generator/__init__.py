@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         Sponsor,
     )
     from .serializers import FORMATS
+    from .validation import FileReport, validate_paths
 
 __all__ = [
     "BLOCK_MEMBERS",
@@ -59,6 +60,7 @@ __all__ = [
     "Encounter",
     "EncounterGenerator",
     "FORMATS",
+    "FileReport",
     "Immunization",
     "ImmunizationGenerator",
     "InvalidArgumentError",
@@ -76,6 +78,7 @@ __all__ = [
     "SponsorGenerator",
     "__version__",
     "generate",
+    "validate_paths",
 ]
 
 _LAZY = {
@@ -102,6 +105,8 @@ _LAZY = {
     "Provider": ".models",
     "Sponsor": ".models",
     "FORMATS": ".serializers",
+    "FileReport": ".validation",
+    "validate_paths": ".validation",
 }
 
 

@@ -1,6 +1,6 @@
-"""The ``cdg`` command line: ``cdg generate``, ``cdg formats``.
+"""The ``cdg`` command line: ``cdg generate``, ``cdg validate``, ``cdg formats``.
 
-Exit codes: 0 success, 2 bad usage (the message names the option and the allowed values).
+Exit codes: 0 success, 1 validation failures, 2 bad usage (the message names the option and the allowed values).
 """
 
 from __future__ import annotations
@@ -206,6 +206,41 @@ def _population(options: dict[str, Any]) -> cdg.Population:
         as_of=options.pop("as_of", None),
         **generators,
     )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--max-errors", default=20, show_default=True, type=click.IntRange(1, 100000),
+              help="Errors shown per file.")  # fmt: skip
+def validate(paths: tuple[str, ...], max_errors: int) -> None:
+    """Validate X12 and FHIR files (or folders of them); exit 1 when anything is invalid.
+
+    Each file is reported with the checks that ran on it, e.g. pyx12 and our envelope checks
+    for X12, fhir.resources and reference checks for FHIR.
+    """
+    from .validation import validate_paths
+
+    try:
+        reports = validate_paths(paths)
+    except cdg.ClinicalDataError as exc:
+        _usage(str(exc))
+    if not reports:
+        _usage(f"PATHS: no files found in {', '.join(paths)}")
+    failed = 0
+    for report in reports:
+        status = "ok  " if report.ok else "FAIL"
+        checks = ", ".join(report.checks) or "none"
+        click.echo(f"{status} {report.path} [{report.kind}] checks: {checks}")
+        for note in report.notes:
+            click.echo(f"     note: {note}")
+        for error in report.errors[:max_errors]:
+            click.echo(f"     error: {error}")
+        if len(report.errors) > max_errors:
+            click.echo(f"     ... {len(report.errors) - max_errors} more errors")
+        failed += not report.ok
+    click.echo(f"{len(reports)} files checked, {failed} with errors")
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 @main.command()

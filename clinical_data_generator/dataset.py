@@ -13,10 +13,11 @@ import pyarrow as pa
 
 from .errors import InvalidArgumentError, MissingDependencyError
 from .generators.members import BLOCK_MEMBERS
-from .generators.population import BLOCK_TABLES
+from .generators.population import BLOCK_TABLES, REFERENCE_TABLES
 from .models import MODELS
 from .models._schema import records
-from .serializers._output import write_tables
+from .serializers._output import write_output
+from .serializers._registry import AnySerializer
 
 if TYPE_CHECKING:
     import pandas
@@ -100,7 +101,10 @@ class Dataset:
         return name
 
     def write(
-        self, target: str | os.PathLike[str], *, formats: Sequence[str] | str = ("csv",)
+        self,
+        target: str | os.PathLike[str],
+        *,
+        formats: Sequence[str | AnySerializer] | str = ("csv",),
     ) -> dict[str, Any]:
         """Write every table in every format under ``target``; return the manifest.
 
@@ -109,10 +113,9 @@ class Dataset:
         left behind if writing fails.
         """
         schemas = {name: table.schema for name, table in self._tables.items()}
-        batches = (
-            (name, batch) for name, table in self._tables.items() for batch in table.to_batches()
-        )
-        return write_tables(target, formats, schemas, batches, self._info)
+        reference = {n: t for n, t in self._tables.items() if n in REFERENCE_TABLES}
+        block = {n: t for n, t in self._tables.items() if n not in REFERENCE_TABLES}
+        return write_output(target, formats, schemas, reference, [block], self._info)
 
     @classmethod
     def concat(cls, parts: Sequence[Dataset]) -> Dataset:

@@ -80,7 +80,7 @@ def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyP
     """A serializer failing mid-run leaves no files, not even earlier formats' files."""
 
     class Boom:
-        name, summary, extension = "boom", "fails", ".boom"
+        name, summary, extension, kind = "boom", "fails", ".boom", "tables"
 
         def open(self, stream: object, schema: pa.Schema) -> object:
             class Writer:

@@ -23,7 +23,8 @@ from .._internal import validation
 from .._version import __version__
 from ..errors import InvalidArgumentError
 from ..models import MODELS, arrow_schema
-from ..serializers._output import normalise_formats, write_tables
+from ..serializers._output import needed_tables, write_output
+from ..serializers._registry import AnySerializer
 from ._context import BlockContext, Reference
 from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
@@ -252,7 +253,7 @@ class Population:
         self,
         target: str | os.PathLike[str],
         *,
-        formats: Sequence[str] | str = ("csv",),
+        formats: Sequence[str | AnySerializer] | str = ("csv",),
         workers: int = 1,
         on_block: Callable[[int], None] | None = None,
         tables: Sequence[str] | None = None,
@@ -260,25 +261,17 @@ class Population:
         """Generate block by block straight into files (flat memory); return the manifest.
 
         Produces the same bytes as ``self.generate(tables=tables).write(target, formats=formats)``.
+        ``tables`` limits what table formats write; document formats (X12, FHIR) always get
+        the tables they are built from.
         """
-        normalise_formats(formats)  # fail before any work
+        documents = needed_tables(formats)  # also fails on bad names before any work
         reference_names = _select(tables, REFERENCE_TABLES)
         block_names = _select(tables, BLOCK_TABLES)
+        generated = tuple(name for name in BLOCK_TABLES if name in block_names or name in documents)
         reference = self.reference().tables
         schemas = {name: arrow_schema(MODELS[name]) for name in (*reference_names, *block_names)}
-
-        def batches() -> Iterator[tuple[str, pa.RecordBatch]]:
-            for name in reference_names:
-                for batch in reference[name].to_batches():
-                    yield name, batch
-            for block_tables in self.iter_blocks(
-                workers=workers, on_block=on_block, tables=block_names
-            ):
-                for name in block_names:
-                    for batch in block_tables[name].to_batches():
-                        yield name, batch
-
-        return write_tables(target, formats, schemas, batches(), self.info())
+        blocks = self.iter_blocks(workers=workers, on_block=on_block, tables=generated)
+        return write_output(target, formats, schemas, reference, blocks, self.info())
 
 
 def _concat(tables: list[pa.Table], name: str) -> pa.Table:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ._schema import arrow_schema, column_docs
+from .adjudication import Adjudication, LineAdjudication, Payment
+from .claim import Claim, ClaimLine
 from .condition import Condition
 from .coverage import Coverage
 from .encounter import Encounter
@@ -10,17 +12,24 @@ from .immunization import Immunization
 from .member import Member
 from .organizations import Payer, Sponsor
 from .plan import Plan
+from .procedure import Procedure
 from .provider import Provider
 
 __all__ = [
+    "Adjudication",
+    "Claim",
+    "ClaimLine",
     "Condition",
     "Coverage",
     "Encounter",
     "Immunization",
+    "LineAdjudication",
     "MODELS",
     "Member",
     "Payer",
+    "Payment",
     "Plan",
+    "Procedure",
     "Provider",
     "Sponsor",
     "arrow_schema",

@@ -18,7 +18,7 @@ import orjson
 import pyarrow as pa
 
 from ..errors import InvalidArgumentError, OutputError
-from ._registry import TableWriter, get_serializer
+from ._registry import AnySerializer, DocumentWriter, TableWriter, get_serializer
 
 
 class _HashingStream:
@@ -57,71 +57,130 @@ class _HashingStream:
             self.closed = True
 
 
-def normalise_formats(formats: Sequence[str] | str) -> list[str]:
-    """Validate format names; duplicates are dropped, order kept."""
+def normalise_formats(formats: Sequence[str | AnySerializer] | str) -> list[AnySerializer]:
+    """Resolve format names (or configured serializer objects); duplicates dropped, order kept."""
     if isinstance(formats, str):
         formats = [formats]
-    names = list(dict.fromkeys(formats))
-    if not names:
+    if not formats:
         raise InvalidArgumentError(
             "formats", list(formats), "at least one format name (see cdg.FORMATS)"
         )
-    for name in names:
-        get_serializer(name)
-    return names
+    resolved: dict[str, AnySerializer] = {}
+    for item in formats:
+        serializer = get_serializer(item)
+        resolved.setdefault(serializer.name, serializer)
+    return list(resolved.values())
 
 
-def write_tables(
+def needed_tables(formats: Sequence[str | AnySerializer] | str) -> tuple[str, ...]:
+    """The tables the document formats among ``formats`` are built from."""
+    names: dict[str, None] = {}
+    for serializer in normalise_formats(formats):
+        if serializer.kind == "documents":
+            names.update(dict.fromkeys(serializer.tables))
+    return tuple(names)
+
+
+class _Sink:
+    """Opens hashed streams under one format's folder and remembers them for the manifest."""
+
+    def __init__(self, fs: Any, partial: str, fmt: str) -> None:
+        self._fs, self._partial, self._fmt = fs, partial, fmt
+        self.streams: dict[str, _HashingStream] = {}
+
+    def open(self, relative_path: str) -> _HashingStream:
+        if relative_path in self.streams or relative_path.startswith(("/", ".")):
+            raise ValueError(f"bad or repeated document path {relative_path!r}")
+        rel = f"{self._fmt}/{relative_path}"
+        folder = rel.rsplit("/", 1)[0]
+        self._fs.makedirs(f"{self._partial}/{folder}", exist_ok=True)
+        stream = _HashingStream(self._fs.open(f"{self._partial}/{rel}", "wb"))
+        self.streams[rel] = stream
+        return stream
+
+
+def write_output(
     target: str | os.PathLike[str],
-    formats: Sequence[str] | str,
+    formats: Sequence[str | AnySerializer] | str,
     schemas: Mapping[str, pa.Schema],
-    batches: Iterable[tuple[str, pa.RecordBatch]],
+    reference: Mapping[str, pa.Table],
+    blocks: Iterable[Mapping[str, pa.Table]],
     info: Mapping[str, object],
 ) -> dict[str, Any]:
-    """Stream ``(table, batch)`` pairs into every format; return the manifest."""
-    names = normalise_formats(formats)
+    """Write every format under ``target``; return the manifest.
+
+    ``schemas`` names the tables that table formats write (population-wide tables come from
+    ``reference``, the others from each block). Document formats get ``reference`` once and
+    every block's tables in order.
+    """
+    serializers = normalise_formats(formats)
     fs, root = _filesystem(target)
     partial = f"{root.rstrip('/')}/.cdg-partial-{os.getpid()}"
     writers: dict[tuple[str, str], tuple[TableWriter, _HashingStream, str]] = {}
+    documents: list[tuple[str, DocumentWriter, _Sink]] = []
     rows = dict.fromkeys(schemas, 0)
+    streams: list[_HashingStream] = []
     try:
         fs.makedirs(partial, exist_ok=True)
-        for fmt in names:
-            serializer = get_serializer(fmt)
+        for serializer in serializers:
+            fmt = serializer.name
             fs.makedirs(f"{partial}/{fmt}", exist_ok=True)
+            if serializer.kind == "documents":
+                sink = _Sink(fs, partial, fmt)
+                wanted = {n: t for n, t in reference.items() if n in serializer.tables}
+                documents.append((fmt, serializer.open(sink, wanted, info), sink))
+                continue
             for table, schema in schemas.items():
                 rel = f"{fmt}/{table}{serializer.extension}"
                 stream = _HashingStream(fs.open(f"{partial}/{rel}", "wb"))
+                streams.append(stream)
                 writers[(fmt, table)] = (serializer.open(stream, schema), stream, rel)
-        for table, batch in batches:
-            rows[table] += batch.num_rows
-            for fmt in names:
-                writers[(fmt, table)][0].write(batch)
+
+        def table_rows(tables: Mapping[str, pa.Table]) -> None:
+            for table in schemas:
+                if table in tables:
+                    rows[table] += tables[table].num_rows
+                    for batch in tables[table].to_batches():
+                        for (_, name), (writer, _, _) in writers.items():
+                            if name == table:
+                                writer.write(batch)
+
+        table_rows(reference)
+        for block in blocks:
+            table_rows(block)
+            for _, document, _ in documents:
+                document.write_block(block)
         files = []
         for (fmt, table), (writer, stream, rel) in writers.items():
             writer.close()
             stream.close()
             files.append({"path": rel, "format": fmt, "table": table, "rows": rows[table],
                           "size": stream.size, "sha256": stream.sha256.hexdigest()})  # fmt: skip
+        for fmt, document, sink in documents:
+            document.close()
+            for rel, stream in sink.streams.items():
+                stream.close()
+                files.append({"path": rel, "format": fmt, "size": stream.size,
+                              "sha256": stream.sha256.hexdigest()})  # fmt: skip
         manifest = {
             **info,
-            "formats": names,
+            "formats": [s.name for s in serializers],
             "tables": rows,
             "files": sorted(files, key=lambda f: str(f["path"])),
         }
         with fs.open(f"{partial}/manifest.json", "wb") as out:
             out.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
-        for fmt in names:
-            final = f"{root}/{fmt}"
+        for serializer in serializers:
+            final = f"{root}/{serializer.name}"
             if fs.exists(final):
                 fs.rm(final, recursive=True)
-            fs.mv(f"{partial}/{fmt}", final, recursive=True)
+            fs.mv(f"{partial}/{serializer.name}", final, recursive=True)
         fs.mv(f"{partial}/manifest.json", f"{root}/manifest.json")
     except OSError as exc:
-        _abort(fs, partial, writers)
+        _abort(fs, partial, [*streams, *(s for _, _, k in documents for s in k.streams.values())])
         raise OutputError(f"cannot write output to {os.fspath(target)!r}: {exc}") from exc
     except BaseException:
-        _abort(fs, partial, writers)
+        _abort(fs, partial, [*streams, *(s for _, _, k in documents for s in k.streams.values())])
         raise
     _remove(fs, partial)
     return manifest
@@ -150,12 +209,8 @@ def _filesystem(target: str | os.PathLike[str]) -> tuple[Any, str]:
     return fs, root
 
 
-def _abort(
-    fs: Any,
-    partial: str,
-    writers: Mapping[tuple[str, str], tuple[TableWriter, _HashingStream, str]],
-) -> None:
-    for _, stream, _ in writers.values():
+def _abort(fs: Any, partial: str, streams: Iterable[_HashingStream]) -> None:
+    for stream in streams:
         with contextlib.suppress(Exception):  # best effort while already failing
             stream.close()
     _remove(fs, partial)

@@ -6,7 +6,7 @@ not depend on the number of workers or on how blocks were grouped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import orjson
@@ -148,6 +148,7 @@ class TableFormat:
     summary: str
     extension: str
     writer: type
+    kind: Literal["tables"] = "tables"
 
     def open(self, stream: Any, schema: pa.Schema) -> TableWriter:
         """Start writing one table."""
