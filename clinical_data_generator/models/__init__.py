@@ -9,6 +9,12 @@ from .condition import Condition
 from .coverage import Coverage
 from .encounter import Encounter
 from .immunization import Immunization
+from .inquiry import (
+    ClaimStatusInquiry,
+    ClaimStatusResponse,
+    EligibilityInquiry,
+    EligibilityResponse,
+)
 from .member import Member
 from .organizations import Payer, Sponsor
 from .plan import Plan
@@ -19,8 +25,12 @@ __all__ = [
     "Adjudication",
     "Claim",
     "ClaimLine",
+    "ClaimStatusInquiry",
+    "ClaimStatusResponse",
     "Condition",
     "Coverage",
+    "EligibilityInquiry",
+    "EligibilityResponse",
     "Encounter",
     "Immunization",
     "LineAdjudication",
