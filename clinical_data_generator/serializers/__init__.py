@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import fhir as _fhir  # noqa: F401 - registers fhir-* formats
 from . import tables as _tables  # noqa: F401 - registers csv, json, ndjson, parquet
 from ._registry import FORMATS, Serializer, get_serializer, register
 
