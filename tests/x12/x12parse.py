@@ -1,0 +1,130 @@
+"""A small independent X12 reader for the tests: split on the delimiters the ISA declares.
+
+It never imports the writers, so round-trip tests compare the files with the source tables
+through code that shares nothing with the code that produced them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Segment:
+    """One segment: its id and elements (``elements[0]`` is the id, like X12 numbering)."""
+
+    elements: list[str]
+
+    @property
+    def id(self) -> str:
+        return self.elements[0]
+
+    def __getitem__(self, index: int) -> str:
+        return self.elements[index] if index < len(self.elements) else ""
+
+    def sub(self, index: int, sep: str) -> list[str]:
+        return self[index].split(sep) if self[index] else []
+
+
+@dataclass
+class Transaction:
+    """ST ... SE."""
+
+    segments: list[Segment]
+
+    def find(self, seg_id: str, first: str | None = None) -> list[Segment]:
+        return [s for s in self.segments if s.id == seg_id and (first is None or s[1] == first)]
+
+
+@dataclass
+class Interchange:
+    """ISA ... IEA with its one functional group."""
+
+    isa: Segment
+    gs: Segment
+    transactions: list[Transaction] = field(default_factory=list)
+    ge: Segment | None = None
+    iea: Segment | None = None
+
+
+@dataclass
+class Document:
+    """A whole file."""
+
+    element: str
+    sub: str
+    repetition: str
+    terminator: str
+    segments: list[Segment]
+    interchanges: list[Interchange]
+
+
+def parse(text: str | bytes) -> Document:
+    """Parse a file, checking only what is needed to split it."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii")
+    assert text.startswith("ISA"), "an X12 file starts with ISA"
+    element, repetition, sub, terminator = text[3], text[82], text[104], text[105]
+    raw = [s.strip("\r\n") for s in text.split(terminator)]
+    assert raw[-1] == "", "the file ends with a segment terminator"
+    segments = [Segment(s.split(element)) for s in raw[:-1]]
+    interchanges: list[Interchange] = []
+    current: Interchange | None = None
+    txn: list[Segment] | None = None
+    for seg in segments:
+        if seg.id == "ISA":
+            current = Interchange(seg, Segment([]))
+            interchanges.append(current)
+        elif seg.id == "GS":
+            assert current is not None
+            current.gs = seg
+        elif seg.id == "ST":
+            txn = [seg]
+        elif seg.id == "SE":
+            assert txn is not None and current is not None
+            txn.append(seg)
+            current.transactions.append(Transaction(txn))
+            txn = None
+        elif seg.id == "GE":
+            assert current is not None
+            current.ge = seg
+        elif seg.id == "IEA":
+            assert current is not None
+            current.iea = seg
+        else:
+            assert txn is not None, f"segment {seg.id} outside a transaction"
+            txn.append(seg)
+    return Document(element, sub, repetition, terminator, segments, interchanges)
+
+
+def check_envelopes(doc: Document, version: str) -> None:
+    """Counts and control numbers of every ISA/GS/ST envelope (the X12 control rules)."""
+    for ic in doc.interchanges:
+        assert len(ic.isa.elements) == 17
+        assert [len(e) for e in ic.isa.elements[1:]] == [
+            2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1,
+        ]  # fmt: skip
+        assert ic.iea is not None and ic.ge is not None
+        assert ic.iea[1] == "1" and ic.iea[2] == ic.isa[13]
+        assert ic.gs[8] == version
+        assert ic.ge[1] == str(len(ic.transactions)) and ic.ge[2] == ic.gs[6]
+        for t in ic.transactions:
+            st, se = t.segments[0], t.segments[-1]
+            assert st[3] == ic.gs[8], "ST03 equals GS08"
+            assert se[1] == str(len(t.segments)), "SE01 counts ST through SE"
+            assert se[2] == st[2]
+            assert 4 <= len(st[2]) <= 9
+
+
+def hl_tree(t: Transaction) -> None:
+    """HL ids count from 1; parents exist and come first; HL04 says whether children follow."""
+    hls = t.find("HL")
+    seen: dict[str, str] = {}
+    for i, hl in enumerate(hls, start=1):
+        assert hl[1] == str(i)
+        if hl[2]:
+            assert hl[2] in seen, "an HL's parent appears before it"
+        seen[hl[1]] = hl[3]
+    for i, hl in enumerate(hls):
+        has_child = any(other[2] == hl[1] for other in hls[i + 1 :])
+        assert hl[4] == ("1" if has_child else "0"), f"HL04 of HL {hl[1]}"
