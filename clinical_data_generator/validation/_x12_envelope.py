@@ -7,6 +7,7 @@ HIPAA 5010 implementation guides' envelope appendices (005010X222A1 appendix C a
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ._x12_parse import ISA_WIDTHS, Parsed, Segment
@@ -35,6 +36,7 @@ GUIDES = {
 }
 # The 835 guide marks ST03 "Not Used" (005010X221A1 ST03); every other 5010 guide requires it.
 _ST03_NOT_USED = {"835"}
+_NOT_PRINTABLE = re.compile(r"[^\x20-\x7e]")
 _ISA_CODES = {
     1: ("00", "03"),
     3: ("00", "01"),
@@ -47,14 +49,22 @@ _ISA_CODES = {
 
 
 def check_ascii(parsed: Parsed) -> list[str]:
-    """Every segment holds printable ASCII only (HIPAA 5010 basic and extended character sets)."""
+    """Every segment holds printable ASCII only (HIPAA 5010 basic and extended character sets).
+
+    Delimiters are exempt: an ISA may declare control characters as separators.
+    """
     errors = []
     for segment in parsed.segments:
-        for column, char in enumerate(segment.raw, 1):
-            if ord(char) > 126 or (ord(char) < 32 and char != segment.component):
+        raw = segment.raw
+        allowed = {segment.component}
+        if len(segment.elements) > 1:
+            allowed.add(raw[len(segment.id)])  # the element separator follows the segment ID
+        for match in _NOT_PRINTABLE.finditer(raw):
+            char = match.group()
+            if char not in allowed:
                 errors.append(
-                    f"{segment.at}: character {char!r} (0x{ord(char):02X}) at column {column} "
-                    "is not printable ASCII"
+                    f"{segment.at}: character {char!r} (0x{ord(char):02X}) at column "
+                    f"{match.start() + 1} is not printable ASCII"
                 )
                 break
     return errors

@@ -150,7 +150,11 @@ def _validate(
     found.sort(key=lambda item: item[0])
     messages = [f"{where(line)}: {text}" for line, text in found]
     if not valid and not messages:
-        messages.append(f"{where(1)}: pyx12 reported the interchange invalid without details")
+        if any("does not look like an X12 data file" in m for m in records.messages):
+            # pyx12's reader wants a 106-character ISA with ISA12 00401 or 00501.
+            messages.append(f"{where(1)}: pyx12 could not read the interchange's ISA header")
+        else:
+            messages.append(f"{where(1)}: pyx12 reported the interchange invalid without details")
     return messages
 
 

@@ -81,7 +81,7 @@ def check_x12_file(path: Path) -> FileReport:
 
     Example:
         >>> from pathlib import Path
-        >>> report = check_x12_file(Path("out/x12-837p/payer-0001.x12"))  # doctest: +SKIP
+        >>> report = check_x12_file(Path("out/x12-837p/PAY001.x12"))  # doctest: +SKIP
         >>> report.kind, report.ok  # doctest: +SKIP
         ('x12-837p', True)
     """

@@ -636,3 +636,27 @@ def test_not_an_interchange(tmp_path: Path) -> None:
     assert not report.ok
     assert any("the ISA segment is malformed" in e for e in report.errors)
     assert "the file holds no transaction sets (ST..SE)" in report.notes
+
+
+@pytest.mark.usefixtures("without_pyx12")
+def test_line_break_inside_a_segment_is_not_ascii_text(tmp_path: Path) -> None:
+    """Newlines are allowed between segments only: one inside a segment is reported."""
+    text = replace_once(fixture_text("271"), "NM1*IL*1*DOE*JANE", "NM1*IL*1*DOE\n*JANE")
+    report = check_x12_file(write(tmp_path, text))
+    assert report.errors == (
+        "ascii: segment 11 (NM1): character '\\n' (0x0A) at column 13 is not printable ASCII",
+    )
+
+
+@pytest.mark.usefixtures("without_pyx12")
+def test_control_character_delimiters_are_allowed(tmp_path: Path) -> None:
+    """An ISA may declare control characters (GS 0x1D, US 0x1F) as element and component separators."""
+    text = fixture_text("276").replace("*", "\x1d").replace(":", "\x1f")
+    report = check_x12_file(write(tmp_path, text))
+    assert report.ok, report.errors
+
+
+def test_every_check_name_is_reported_by_some_fixture() -> None:
+    """CHECKS lists exactly the names the fixtures' reports use (pyx12 included)."""
+    seen = {name for kind in KINDS for name in check_x12_file(FIXTURES / f"{kind}.x12").checks}
+    assert seen == set(CHECKS)

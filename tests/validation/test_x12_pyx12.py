@@ -140,3 +140,12 @@ def test_without_pyx12_our_checks_still_run(monkeypatch: pytest.MonkeyPatch) -> 
     assert "pyx12" not in report.checks
     assert "claim-totals" in report.checks
     assert report.ok
+
+
+def test_unreadable_isa_is_a_pyx12_error(tmp_path: Path) -> None:
+    """pyx12 cannot read a 105-character ISA; the report says so next to our ISA errors."""
+    text = fixture_text("837p").replace("*ZZ*CDGSENDER      *", "*ZZ*CDGSENDER     *")
+    report = check_x12_file(write(tmp_path, text))
+    assert "pyx12: segment 1 (ISA): pyx12 could not read the interchange's ISA header" in (
+        report.errors
+    )
