@@ -12,13 +12,18 @@ from collections.abc import Callable, Mapping
 
 import pyarrow as pa
 
+from ._claim import build_claims
 from ._condition import build_conditions
 from ._context import Context
 from ._coverage import build_coverages
 from ._directory import build_directory
+from ._eligibility import build_eligibility_requests, build_eligibility_responses
 from ._encounter import build_encounters
+from ._eob import build_explanations
 from ._immunization import build_immunizations
+from ._lab import build_observations, build_reports
 from ._patient import build_patients, build_related_persons
+from ._procedure import build_procedures
 from ._values import ResourceSet, has
 
 __all__ = ["REFERENCE_TABLES", "RESOURCE_TYPES", "TABLES", "build_block", "build_reference"]
@@ -49,7 +54,14 @@ _BLOCK_BUILDERS: tuple[tuple[tuple[str, ...], Builder], ...] = (
     (("members", "coverages"), build_coverages),
     (("encounters",), build_encounters),
     (("conditions",), build_conditions),
+    (("procedures",), build_procedures),
     (("immunizations",), build_immunizations),
+    (("lab_results",), build_observations),
+    (("diagnostic_reports",), build_reports),
+    (("claims",), build_claims),
+    (("claims", "adjudications"), build_explanations),
+    (("eligibility_inquiries",), build_eligibility_requests),
+    (("eligibility_inquiries", "eligibility_responses"), build_eligibility_responses),
 )
 
 

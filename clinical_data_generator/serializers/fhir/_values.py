@@ -39,10 +39,12 @@ class ResourceSet:
 
 
 def column(table: pa.Table, name: str) -> list[Any]:
-    """One column as Python values; dates as ISO strings, decimals as ``Decimal``."""
+    """One column as Python values; dates as ISO strings, money as Money dicts (see below)."""
     col = table[name]
     if pa.types.is_date(col.type):
         col = col.cast(pa.string())
+    elif pa.types.is_decimal(col.type):
+        return [None if v is None else _money(v) for v in col.cast(pa.string()).to_pylist()]
     return col.to_pylist()
 
 
@@ -79,9 +81,25 @@ def concept(
     return out
 
 
-def money(value: Decimal) -> Resource:
-    """Money in US dollars with the table's exact decimals."""
-    return {"value": value, "currency": "USD"}
+@functools.lru_cache(maxsize=65_536)
+def _money(text: str) -> Resource:
+    # A JSON fragment keeps the table's exact decimals ("12.50", not 12.5); amounts repeat a
+    # lot (0.00, copays), so the Money dicts are shared.
+    return {"value": orjson.Fragment(text), "currency": "USD"}
+
+
+def money(value: Resource | Decimal | str) -> Resource:
+    """Money in US dollars; decimal columns already arrive as Money (see :func:`column`)."""
+    if isinstance(value, dict):
+        return value
+    return _money(str(value))
+
+
+def number(value: Any) -> str:
+    """The JSON text of a number, including a Money value's fragment (for XML)."""
+    if isinstance(value, orjson.Fragment):
+        return orjson.dumps(value).decode()
+    return str(value)
 
 
 def identifier(system: str, value: str) -> dict[str, str]:

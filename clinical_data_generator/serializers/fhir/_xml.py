@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 from .._registry import DocumentSink, WritableStream
 from ._build import build_block, build_reference
 from ._context import Context
 from ._ids import resource_id
-from ._values import Resource, ResourceSet
+from ._values import Resource, ResourceSet, number
 
 __all__ = ["XMLWriter", "resource_xml"]
 
@@ -43,8 +44,8 @@ def _value(value: Any) -> str:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)
+    if isinstance(value, (int, float, Decimal, orjson.Fragment)):
+        return number(value)
     return str(value).translate(_ESCAPE)
 
 
