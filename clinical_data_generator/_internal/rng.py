@@ -37,7 +37,12 @@ def seeded_bijection(values: np.ndarray, *, seed: int, name: str, modulus: int) 
         if np.gcd(a, modulus) == 1:
             break
     b = int(rng.integers(0, modulus))
-    if modulus > 3_000_000_000:
+    v = values.astype(np.int64)
+    if modulus <= 3_000_000_000:
+        # a < 3e9 and v < 3e9, so a * v stays below 2**63.
+        return (v * a + b) % modulus
+    if modulus > 10**14:
         raise ValueError("modulus too large for int64 arithmetic")
-    # a < 3e9 and v < 3e9, so a * v stays below 2**63.
-    return (values.astype(np.int64) * a + b) % modulus
+    # a * v = (a_hi * 2**16 + a_lo) * v, each product below 2**63 for m <= 1e14.
+    a_hi, a_lo = a >> 16, a & 0xFFFF
+    return ((v * a_hi % modulus) * 65536 + v * a_lo + b) % modulus

@@ -39,10 +39,19 @@ _FOLLOW_UP_CLASSES = ("office", "telehealth", "lab")
 
 @attrs.frozen
 class EncounterBlock:
-    """The ``encounters`` rows of one block and the acute ``conditions`` rows they diagnosed."""
+    """The ``encounters`` rows of one block and the acute ``conditions`` rows they diagnosed.
+
+    The arrays give, per encounter, the member's position in the block, provider rows (-1 for
+    none) and the row of ``coverages`` active on the start date (-1 when uninsured).
+    """
 
     table: pa.Table
     acute: pa.Table
+    member: np.ndarray
+    rendering: np.ndarray
+    billing: np.ndarray
+    facility: np.ndarray
+    coverage: np.ndarray
 
 
 @attrs.frozen
@@ -171,7 +180,15 @@ class EncounterGenerator:
             "admission_source": _ub04(ub, "admission_sources.csv", inpatient),
             "discharge_status": _ub04(ub, "discharge_status.csv", inpatient),
         }
-        return EncounterBlock(pa.table(columns, schema=arrow_schema(Encounter)), acute)
+        return EncounterBlock(
+            pa.table(columns, schema=arrow_schema(Encounter)),
+            acute,
+            member,
+            providers.rendering,
+            providers.billing,
+            providers.facility,
+            coverage,
+        )
 
     def _reasons(
         self,

@@ -26,12 +26,14 @@ from ..models import MODELS, arrow_schema
 from ..serializers._output import needed_tables, write_output
 from ..serializers._registry import AnySerializer
 from ._context import BlockContext, Reference
+from .claims import ClaimGenerator
 from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
 from .encounters import EncounterGenerator
 from .immunizations import ImmunizationGenerator
 from .members import BLOCK_MEMBERS, MemberGenerator
 from .payers import PayerGenerator
+from .procedures import procedures
 from .providers import ProviderGenerator
 from .sponsors import SponsorGenerator
 
@@ -42,7 +44,10 @@ DEFAULT_AS_OF = dt.date(2026, 1, 1)
 MAX_MEMBERS = 1_000_000_000
 MAX_SEED = 2**63 - 1
 REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
-BLOCK_TABLES = ("members", "coverages", "encounters", "conditions", "immunizations")
+BILLING_TABLES = ("procedures", "claims", "claim_lines", "adjudications", "line_adjudications",
+                  "payments")  # fmt: skip
+BLOCK_TABLES = ("members", "coverages", "encounters", "conditions", *BILLING_TABLES,
+                "immunizations")  # fmt: skip
 
 
 def _check_seed(_: object, __: object, value: int) -> None:
@@ -83,6 +88,7 @@ class Population:
         condition_generator: Chronic-condition prevalence options.
         encounter_generator: Visit rates and history window.
         immunization_generator: Vaccine uptake, late share and history window.
+        claim_generator: Denial rates and the shares of replaced and voided claims.
         payer_generator: Payers and their plans.
         sponsor_generator: Employer groups.
         provider_generator: Practitioners and organisations.
@@ -104,6 +110,7 @@ class Population:
     immunization_generator: ImmunizationGenerator = attrs.field(
         factory=ImmunizationGenerator, kw_only=True
     )
+    claim_generator: ClaimGenerator = attrs.field(factory=ClaimGenerator, kw_only=True)
     payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
@@ -136,7 +143,8 @@ class Population:
         members = self.member_generator.block(ctx)
         # What each wanted table needs: conditions hold the encounters' acute problems, and
         # encounters need coverage rows and the chronic conditions.
-        events = "encounters" in wanted or "conditions" in wanted
+        billing = any(name in wanted for name in BILLING_TABLES)
+        events = "encounters" in wanted or "conditions" in wanted or billing
         coverages = self.coverage_generator.block(
             ctx, members, rows="coverages" in wanted or events or "immunizations" in wanted
         )
@@ -158,6 +166,11 @@ class Population:
             visits = self.encounter_generator.block(ctx, members, coverages.table, chronic)
             out["encounters"] = visits.table
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
+            if billing:
+                services = procedures(ctx, members, visits)
+                out.update(
+                    self.claim_generator.block(ctx, coverages.table, visits, chronic, services)
+                )
         if "immunizations" in wanted:
             assert coverages.table is not None
             out["immunizations"] = self.immunization_generator.block(ctx, members, coverages.table)

@@ -56,5 +56,11 @@ MODELS: dict[str, type] = {
     "coverages": Coverage,
     "encounters": Encounter,
     "conditions": Condition,
+    "procedures": Procedure,
+    "claims": Claim,
+    "claim_lines": ClaimLine,
+    "adjudications": Adjudication,
+    "line_adjudications": LineAdjudication,
+    "payments": Payment,
     "immunizations": Immunization,
 }

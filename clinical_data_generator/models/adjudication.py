@@ -40,7 +40,9 @@ class Adjudication:
     allowed_amount: Decimal = column(MONEY, "Allowed by the fee schedule (0 when denied).")
     paid_amount: Decimal = column(MONEY, f"Paid to the provider. {_BALANCE}")
     patient_responsibility: Decimal = column(
-        MONEY, "deductible + coinsurance + copay: what the patient owes."
+        MONEY,
+        "What the patient owes (X12 CLP05): deductible + coinsurance + copay + denied amounts "
+        "of group PR.",
     )
     deductible_amount: Decimal = column(MONEY, "Applied to the deductible (CAS PR-1).")
     coinsurance_amount: Decimal = column(MONEY, "Coinsurance (CAS PR-2).")
@@ -48,7 +50,9 @@ class Adjudication:
     contractual_amount: Decimal = column(
         MONEY, "Charge above the allowed amount (CAS CO-45) on lines that were not denied."
     )
-    denied_amount: Decimal = column(MONEY, "Charge of denied lines (CAS CO with their CARC).")
+    denied_amount: Decimal = column(
+        MONEY, "Charge of denied lines (CAS with their CARC, group CO or PR)."
+    )
     reversed_adjudication_id: str | None = column(
         pa.string(), "The adjudication a reversal (status 22) takes back.", nullable=True
     )
@@ -69,7 +73,9 @@ class LineAdjudication:
     coinsurance_amount: Decimal = column(MONEY, "Coinsurance (PR-2).")
     copay_amount: Decimal = column(MONEY, "Copay (PR-3).")
     contractual_amount: Decimal = column(MONEY, "Above the allowed amount (CO-45).")
-    denied_amount: Decimal = column(MONEY, "Whole charge when the line is denied (CO-carc).")
+    denied_amount: Decimal = column(
+        MONEY, "Whole charge when the line is denied (CAS group_code-carc)."
+    )
     procedure_code: str | None = column(
         pa.string(), "Adjudicated procedure code (835 SVC01).", nullable=True
     )
@@ -79,6 +85,12 @@ class LineAdjudication:
     )
     rarc: str | None = column(
         pa.string(), "Remittance advice remark code explaining a denial.", nullable=True
+    )
+    group_code: str | None = column(
+        pa.string(),
+        "CAS group of the denial: CO (the provider writes it off) or PR (the patient owes it, "
+        "e.g. CARC 26/27 for services outside coverage).",
+        nullable=True,
     )
 
 

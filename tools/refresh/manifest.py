@@ -21,6 +21,29 @@ HAND = "hand-curated; the CSV is the source of truth"
 NOT_LISTED_OK = frozenset({_common.MANIFEST_NAME, "NOTICE", "README.md", "__init__.py"})
 
 HAND_CURATED: dict[str, dict[str, str]] = {
+    "service_bundles.csv": {
+        "source": "Hand-curated services billed per encounter setting: slots with the share of "
+        "encounters that include them, code choices with weights and age/sex limits, and which "
+        "claim (professional P or institutional I, with revenue code) bills each line",
+        "source_version": "project",
+        "licence": "MIT (project-authored, as the package); code numbers only, no descriptors",
+        "attribution": "",
+    },
+    "facility_charges.csv": {
+        "source": "Hand-curated typical hospital charges for revenue-code-only lines (order of "
+        "magnitude of published chargemaster averages), per day for room and board",
+        "source_version": "project (approximate)",
+        "licence": "MIT (project-authored, as the package)",
+        "attribution": "",
+    },
+    "drg_choices.csv": {
+        "source": "Hand-curated MS-DRGs for the inpatient principal diagnoses we generate "
+        "(ICD-10-CM prefix -> plausible DRGs, weights, surgical flag and ICD-10-PCS codes of "
+        "the operation); not a grouper",
+        "source_version": "project; DRG numbers from CMS MS-DRG v42",
+        "licence": "MIT (project-authored); DRG numbers public domain (CMS)",
+        "attribution": "",
+    },
     "encounter_rates.csv": {
         "source": "Hand-curated visits per person-year by setting and age band, rounded from "
         "CDC/NCHS NAMCS 2019 (office visits), NHAMCS 2021 (emergency and outpatient "

@@ -1,0 +1,290 @@
+"""Procedures: the services performed at each encounter, and the lines that will bill them.
+
+Each encounter class has *slots* (``data/service_bundles.csv``): the office visit's E/M or
+preventive code, an in-office procedure in 8% of visits, a lab draw ... A slot is included with
+its probability, then one option that fits the member's sex and age is drawn by weight. An
+option lists the lines it bills: on the professional claim (P), on the facility's institutional
+claim (I, with a revenue code), or both (the same imaging study read by a radiologist, modifier
+26, and billed by the hospital). Inpatient stays get daily hospital visits, room and board per
+day, ancillary revenue lines, an MS-DRG chosen from the principal diagnosis, and an ICD-10-PCS
+code for operations.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pyarrow as pa
+
+from .._internal import arrow, billing_data
+from .._internal.dates import age_on
+from .._internal.rng import stream
+from ..models import Procedure, arrow_schema
+from ._context import BlockContext
+from .encounters import EncounterBlock
+from .members import MemberBlock
+
+__all__ = ["ProcedureBlock", "ServiceLines", "procedures", "ranks"]
+
+_MAX_PER_ENCOUNTER = 99  # two-digit sequence in procedure_id
+_PROFESSIONAL, _INSTITUTIONAL = 0, 1
+_MOD_25 = billing_data.MODIFIERS.index("25")
+
+
+@attrs.frozen
+class ServiceLines:
+    """Billable lines of a block, encounter-major, in billing order (not yet split into claims)."""
+
+    encounter: np.ndarray  # encounter row
+    claim_type: np.ndarray  # 0 professional, 1 institutional
+    code: np.ndarray  # catalogue row, -1 for revenue-code-only lines
+    revenue: np.ndarray  # revenue code row, -1 on professional lines
+    modifier: np.ndarray  # MODIFIERS row or -1
+    units: np.ndarray
+    day: np.ndarray  # days after the encounter start
+    end_day: np.ndarray  # last day of the line (room and board spans the stay)
+    procedure: np.ndarray  # procedures row billed, -1 for revenue-code-only lines
+
+
+@attrs.frozen
+class ProcedureBlock:
+    """The ``procedures`` table, the lines to bill, and each stay's DRG and operation."""
+
+    table: pa.Table
+    lines: ServiceLines
+    drg: np.ndarray  # per encounter: drg_choices row, -1 outside inpatient stays
+    pcs: np.ndarray  # per encounter: procedures row of the ICD-10-PCS operation, or -1
+
+
+def procedures(ctx: BlockContext, members: MemberBlock, visits: EncounterBlock) -> ProcedureBlock:
+    """Draw the services of every encounter of one block."""
+    rng = stream(ctx.seed, "procedures", ctx.block)
+    enc = visits.table
+    n = enc.num_rows
+    klass = np.asarray(enc["encounter_class"].to_numpy(zero_copy_only=False))
+    start = enc["start_date"].to_numpy().astype("datetime64[D]")
+    stay = (enc["end_date"].to_numpy().astype("datetime64[D]") - start).astype(np.int64)
+    member = visits.member
+    age = age_on(members.birth_date[member], start)
+    group = billing_data.group_of(members.female[member], age)
+    b = billing_data.bundles()
+
+    parts: list[tuple[np.ndarray, ...]] = []  # (encounter, order, option)
+    with_procedure = np.zeros(n, dtype=bool)
+    for name, slots in b.slots.items():
+        rows = np.flatnonzero(klass == name)
+        for slot_order, slot in enumerate(slots):
+            pick = rows[rng.random(rows.size) < slot.probability]
+            pick = pick[slot.has_option[group[pick]]]
+            option = slot.options.draw(rng, group[pick])
+            parts.append((pick, np.full(pick.size, slot_order), option))
+            if slot.name == "procedure":
+                with_procedure[pick] = True
+    encounter = np.concatenate([p[0] for p in parts])
+    order = np.concatenate([p[1] for p in parts])
+    option = np.concatenate([p[2] for p in parts])
+    # One row per line of each drawn option.
+    count = b.line_count[option]
+    line = np.repeat(b.line_start[option], count) + ranks(count)
+    encounter, order = np.repeat(encounter, count), np.repeat(order, count) * 8 + ranks(count)
+    code, claim_type = b.code[line], b.claim_type[line]
+    modifier, revenue = b.modifier[line], b.revenue[line]
+    cat = billing_data.catalogue()
+    units = np.where(code >= 0, cat.units[np.maximum(code, 0)], 1)
+    day = np.zeros(encounter.size, np.int64)
+    end_day = day.copy()
+    # Room and board: one unit per night of the stay, billed from admission to discharge.
+    charges = billing_data.facility_charges()
+    per_day = np.isin(
+        revenue, [i for i, c in enumerate(b.revenue_codes.to_pylist()) if _per_day(charges, c)]
+    )
+    units = np.where(per_day, np.maximum(stay[encounter], 1), units)
+    end_day = np.where(per_day, stay[encounter], end_day)
+    # E/M with a same-day procedure: modifier 25 on the E/M line (CPT guidelines).
+    em = (order // 8 == 0) & with_procedure[encounter] & (modifier < 0) & (claim_type == 0)
+    modifier = np.where(em, _MOD_25, modifier)
+
+    stays = np.flatnonzero(klass == "inpatient")
+    visit = _hospital_visits(rng, stays, stay[stays])
+    encounter = np.concatenate([encounter, visit[0]])
+    order = np.concatenate([order, 1000 + visit[1]])
+    code = np.concatenate([code, visit[2]])
+    claim_type = np.concatenate([claim_type, np.zeros(visit[0].size, np.int64)])
+    modifier = np.concatenate([modifier, np.full(visit[0].size, -1)])
+    revenue = np.concatenate([revenue, np.full(visit[0].size, -1)])
+    units = np.concatenate([units, np.ones(visit[0].size, np.int64)])
+    day = np.concatenate([day, visit[1]])
+    end_day = np.concatenate([end_day, visit[1]])
+    sort = np.lexsort((order, claim_type, encounter))
+    lines = [a[sort] for a in (encounter, claim_type, code, revenue, modifier, units, day, end_day)]
+    encounter, claim_type, code, revenue, modifier, units, day, end_day = lines
+
+    drg, surgical_code = _drgs(rng, enc, stays)
+    return _procedure_rows(
+        ctx, enc, members, member, start, encounter, claim_type, code, revenue, modifier, units,
+        day, end_day, drg, surgical_code,
+    )  # fmt: skip
+
+
+def _per_day(charges: billing_data.FacilityCharges, code: str) -> bool:
+    return code in charges.codes and bool(charges.per_day[charges.codes.index(code)])
+
+
+def ranks(count: np.ndarray) -> np.ndarray:
+    """0, 1, ... within each run of ``np.repeat(..., count)``."""
+    total = int(count.sum())
+    starts = np.repeat(np.cumsum(count) - count, count)
+    return np.arange(total) - starts
+
+
+def _hospital_visits(
+    rng: np.random.Generator, stays: np.ndarray, nights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Professional hospital visits: admission, one per middle day, discharge day management."""
+    cat = billing_data.catalogue()
+    count = nights + 1
+    encounter = np.repeat(stays, count)
+    day = ranks(count)
+    last = np.repeat(nights, count)
+    admit = np.array([cat.index[c] for c in ("99221", "99222", "99223")])
+    daily = np.array([cat.index[c] for c in ("99231", "99232", "99233")])
+    size = encounter.size
+    code = np.where(
+        day == 0,
+        admit[np.searchsorted([0.2, 0.6], rng.random(size), side="right")],
+        daily[np.searchsorted([0.3, 0.8], rng.random(size), side="right")],
+    )
+    code = np.where((day == last) & (day > 0), cat.index["99238"], code)
+    return encounter, day, code
+
+
+def _drgs(
+    rng: np.random.Generator, enc: pa.Table, stays: np.ndarray
+) -> tuple[np.ndarray, list[str | None]]:
+    """DRG row per encounter (-1 outside stays) and the ICD-10-PCS code of operations."""
+    choices = billing_data.drg_choices()
+    n = enc.num_rows
+    drg = np.full(n, -1, np.int64)
+    reason = enc["reason_code"].to_numpy(zero_copy_only=False)[stays]
+    prefix_of = np.zeros(stays.size, np.int64)
+    best = np.zeros(stays.size, np.int64)
+    for i, prefix in enumerate(choices.prefixes):
+        match = np.char.startswith(reason.astype(str), prefix) & (len(prefix) >= best)
+        prefix_of = np.where(match, i, prefix_of)
+        best = np.where(match, len(prefix), best)
+    for i, (sampler, rows) in enumerate(zip(choices.samplers, choices.drgs, strict=True)):
+        where = np.flatnonzero(prefix_of == i)
+        drg[stays[where]] = rows[sampler.draw(rng, where.size)]
+    pcs: list[str | None] = [None] * n
+    u = rng.random(stays.size)
+    for k, row in enumerate(drg[stays]):
+        options = choices.pcs[row]
+        if options:
+            pcs[stays[k]] = options[int(u[k] * len(options))]
+    return drg, pcs
+
+
+def _procedure_rows(
+    ctx: BlockContext,
+    enc: pa.Table,
+    members: MemberBlock,
+    member: np.ndarray,
+    start: np.ndarray,
+    encounter: np.ndarray,
+    claim_type: np.ndarray,
+    code: np.ndarray,
+    revenue: np.ndarray,
+    modifier: np.ndarray,
+    units: np.ndarray,
+    day: np.ndarray,
+    end_day: np.ndarray,
+    drg: np.ndarray,
+    surgical_code: list[str | None],
+) -> ProcedureBlock:
+    """One procedures row per service.
+
+    A facility line of a service the professional claim also bills (the E/M of an ER visit,
+    an imaging study) is the same procedure.
+    """
+    cat = billing_data.catalogue()
+    key = encounter * (1 << 20) + (code + 1) * 4096 + day
+    coded = code >= 0
+    # First line of each (encounter, code, day) among coded lines is the procedure.
+    order = np.lexsort((claim_type, key))
+    first = np.zeros(key.size, dtype=bool)
+    sorted_key = key[order]
+    new = np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]])
+    first[order] = new
+    owner = np.empty(key.size, np.int64)
+    owner[order] = order[np.maximum.accumulate(np.where(new, np.arange(key.size), 0))]
+    is_procedure = coded & first
+    # PCS operations: one extra procedure row per surgical stay, after its lines.
+    surgical = np.array([i for i, c in enumerate(surgical_code) if c is not None], np.int64)
+    rows_enc = np.concatenate([encounter[is_procedure], surgical])
+    rows_line = np.concatenate([np.flatnonzero(is_procedure), np.full(surgical.size, -1)])
+    sort = np.lexsort((np.arange(rows_enc.size), rows_enc))  # a stay's operation after its lines
+    rows_enc, rows_line = rows_enc[sort], rows_line[sort]
+    first_of = np.searchsorted(rows_enc, rows_enc, side="left")
+    sequence = np.arange(rows_enc.size) - first_of + 1
+    keep = sequence <= _MAX_PER_ENCOUNTER
+    rows_enc, rows_line, sequence = rows_enc[keep], rows_line[keep], sequence[keep]
+
+    procedure_of_line = np.full(key.size, -1, np.int64)
+    kept_lines = rows_line >= 0
+    position = np.full(key.size, -1, np.int64)
+    position[rows_line[kept_lines]] = np.flatnonzero(kept_lines)
+    procedure_of_line[coded] = position[owner[coded]]
+    pcs_row = np.full(enc.num_rows, -1, np.int64)
+    pcs_row[rows_enc[~kept_lines]] = np.flatnonzero(~kept_lines)
+
+    m = rows_enc.size
+    line = np.maximum(rows_line, 0)
+    is_pcs = rows_line < 0
+    titles = billing_data.pcs_titles()
+    pcs_codes = [surgical_code[e] or "" for e in rows_enc[is_pcs]]
+    code_column = arrow.take(cat.codes, np.maximum(code[line], 0))
+    label_column = arrow.take(cat.labels, np.maximum(code[line], 0))
+    if is_pcs.any():
+        code_column = _merge(is_pcs, pa.array(pcs_codes, pa.string()), code_column)
+        label_column = _merge(is_pcs, pa.array([titles[c] for c in pcs_codes], pa.string()),
+                              label_column)  # fmt: skip
+    system = np.where(is_pcs, 2, cat.system[np.maximum(code[line], 0)])
+    category = np.where(
+        is_pcs, billing_data.CATEGORIES.index("inpatient"), cat.category[np.maximum(code[line], 0)]
+    )
+    performed = start[rows_enc] + np.where(is_pcs, 0, day[line]).astype("timedelta64[D]")
+    mod = np.where(is_pcs, -1, modifier[line])
+    enc_ids = enc["encounter_id"].combine_chunks()
+    procedure_id = arrow.fixed(m, arrow.chars(arrow.take(enc_ids, rows_enc), 15), "-P",
+                               arrow.digit_chars(sequence, 2))  # fmt: skip
+    table = pa.table(
+        {
+            "procedure_id": procedure_id,
+            "encounter_id": arrow.take(enc_ids, rows_enc),
+            "member_id": arrow.take(enc["member_id"].combine_chunks(), rows_enc),
+            "performed_date": arrow.dates(performed),
+            "code_system": arrow.codes(("CPT", "HCPCS", "ICD-10-PCS"), system),
+            "code": code_column,
+            "display": label_column,
+            "category": arrow.codes(billing_data.CATEGORIES, category),
+            "units": pa.array(np.where(is_pcs, 1, units[line]), pa.int32()),
+            "diagnosis_code": arrow.take(enc["reason_code"].combine_chunks(), rows_enc),
+            "modifier_1": _modifiers(mod),
+            "modifier_2": pa.nulls(m, pa.string()),
+            "immunization_id": pa.nulls(m, pa.string()),
+        },
+        schema=arrow_schema(Procedure),
+    )
+    lines = ServiceLines(encounter, claim_type, code, revenue, modifier, units, day, end_day,
+                         procedure_of_line)  # fmt: skip
+    del members, member
+    return ProcedureBlock(table, lines, drg, pcs_row)
+
+
+def _merge(mask: np.ndarray, when_true: pa.Array, otherwise: pa.Array) -> pa.Array:
+    return arrow.choose(mask, arrow.scatter(mask, when_true), otherwise)
+
+
+def _modifiers(index: np.ndarray) -> pa.Array:
+    vocab = pa.array(billing_data.MODIFIERS, pa.string())
+    return vocab.take(pa.array(np.maximum(index, 0), pa.int64(), mask=index < 0))

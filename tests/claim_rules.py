@@ -1,0 +1,172 @@
+"""Invariants of the claims family (procedures, claims, lines, adjudications, payments).
+
+Checked on every row by the fixed-seed tests and the Hypothesis property tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+from collections import defaultdict
+from decimal import Decimal
+from importlib import resources
+
+import pyarrow as pa
+
+import clinical_data_generator as cdg
+
+_AMOUNTS = ("deductible_amount", "coinsurance_amount", "copay_amount", "contractual_amount",
+            "denied_amount")  # fmt: skip
+
+
+def _codes(name: str, column: str = "code") -> set[str]:
+    source = resources.files("clinical_data_generator.data").joinpath(name)
+    with source.open("rb") as raw:
+        data = gzip.decompress(raw.read()) if name.endswith(".gz") else raw.read()
+    return {row[column] for row in csv.DictReader(data.decode().splitlines())}
+
+
+def _rows(table: pa.Table) -> list[dict[str, object]]:
+    return table.to_pylist()
+
+
+def check_claims(ds: cdg.Dataset, as_of: dt.date) -> None:
+    """Every claims-family rule, on every row."""
+    t = ds.tables
+    encounters = {r["encounter_id"]: r for r in _rows(t["encounters"])}
+    coverages = {r["coverage_id"]: r for r in _rows(t["coverages"])}
+    members = {r["member_id"]: r for r in _rows(t["members"])}
+    cpt, hcpcs = _codes("procedures.csv"), _codes("hcpcs.csv")
+    pcs, icd = _codes("icd10pcs.csv"), _codes("icd10cm.csv.gz")
+    revenue = _codes("revenue_codes.csv")
+
+    procedures = _rows(t["procedures"])
+    assert len({p["procedure_id"] for p in procedures}) == len(procedures)
+    for p in procedures:
+        e = encounters[p["encounter_id"]]
+        assert p["member_id"] == e["member_id"]
+        assert e["start_date"] <= p["performed_date"] <= e["end_date"], p
+        system = {"CPT": cpt, "HCPCS": hcpcs, "ICD-10-PCS": pcs}[p["code_system"]]
+        assert p["code"] in system, p
+        assert p["units"] >= 1
+
+    claims = _rows(t["claims"])
+    by_claim = {c["claim_id"]: c for c in claims}
+    assert len(by_claim) == len(claims), "claim ids are not unique"
+    lines_of: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for line in _rows(t["claim_lines"]):
+        lines_of[str(line["claim_id"])].append(line)
+    procedure_ids = {p["procedure_id"] for p in procedures}
+    for c in claims:
+        e = encounters[c["encounter_id"]]
+        assert c["member_id"] == e["member_id"] and c["member_id"] in members
+        assert c["statement_from"] <= c["statement_to"] <= c["received_date"] <= as_of, c
+        assert e["start_date"] <= c["statement_from"] and c["statement_to"] <= e["end_date"]
+        codes = str(c["diagnosis_codes"]).split("|")
+        assert codes[0] == c["principal_diagnosis"] and len(codes) <= 12
+        assert all(code in icd for code in codes)
+        lines = lines_of[str(c["claim_id"])]
+        assert [ln["line_number"] for ln in lines] == list(range(1, len(lines) + 1))
+        assert len(lines) == c["line_count"] and 1 <= len(lines) <= 50
+        assert sum(ln["billed_amount"] for ln in lines) == c["total_billed"]
+        professional = c["claim_type"] == "professional"
+        assert (c["place_of_service"] is not None) == professional
+        assert (c["type_of_bill"] is not None) == (not professional)
+        if not professional:
+            assert str(c["type_of_bill"]).endswith(str(c["frequency_code"]))
+        assert (c["drg"] is not None) == (not professional and e["encounter_class"] == "inpatient")
+        if c["coverage_id"] is not None:
+            span = coverages[c["coverage_id"]]
+            assert span["member_id"] == c["member_id"] and span["payer_id"] == c["payer_id"]
+            assert span["effective_date"] <= c["statement_from"]
+            assert (
+                span["termination_date"] is None or c["statement_from"] <= span["termination_date"]
+            )
+        if c["frequency_code"] == "1":
+            assert c["original_claim_id"] is None
+        else:
+            original = by_claim[c["original_claim_id"]]
+            assert (
+                original["frequency_code"] == "1" and original["total_billed"] == c["total_billed"]
+            )
+            assert original["received_date"] < c["received_date"]
+        for ln in lines:
+            assert (
+                c["statement_from"]
+                <= ln["service_date"]
+                <= ln["service_end_date"]
+                <= c["statement_to"]
+            )
+            assert ln["billed_amount"] > 0 and ln["units"] >= 1
+            assert ln["procedure_id"] is None or ln["procedure_id"] in procedure_ids
+            if professional:
+                assert ln["procedure_code"] is not None and ln["revenue_code"] is None
+                pointers = [int(p) for p in str(ln["diagnosis_pointers"]).split(",")]
+                assert 1 <= len(pointers) <= 4 and max(pointers) <= len(codes)
+            else:
+                assert ln["revenue_code"] in revenue and ln["diagnosis_pointers"] is None
+            if ln["procedure_code"] is not None:
+                assert ln["procedure_code"] in (cpt | hcpcs)
+
+    _check_adjudications(ds, by_claim, lines_of, as_of)
+
+
+def _check_adjudications(
+    ds: cdg.Dataset,
+    claims: dict[str, dict[str, object]],
+    lines_of: dict[str, list[dict[str, object]]],
+    as_of: dt.date,
+) -> None:
+    t = ds.tables
+    payments = {p["payment_id"]: p for p in _rows(t["payments"])}
+    adjudications = _rows(t["adjudications"])
+    assert len({a["adjudication_id"] for a in adjudications}) == len(adjudications)
+    assert len({a["payer_claim_control_number"] for a in adjudications}) == len(adjudications)
+    line_rows: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for row in _rows(t["line_adjudications"]):
+        line_rows[str(row["adjudication_id"])].append(row)
+    per_payment: dict[str, list[Decimal]] = defaultdict(list)
+    for a in adjudications:
+        c = claims[str(a["claim_id"])]
+        payment = payments[a["payment_id"]]
+        assert payment["payer_id"] == c["payer_id"] == a["payer_id"]
+        assert payment["billing_provider_id"] == c["billing_provider_id"]
+        assert c["received_date"] <= a["adjudication_date"] < payment["payment_date"] <= as_of
+        per_payment[str(a["payment_id"])].append(a["paid_amount"])  # type: ignore[arg-type]
+        # Balance: billed - paid = adjustments, claim and line level, to the cent.
+        assert a["billed_amount"] - a["paid_amount"] == sum(a[k] for k in _AMOUNTS), a
+        assert (
+            a["patient_responsibility"]
+            >= a["deductible_amount"] + a["coinsurance_amount"] + a["copay_amount"]
+            if a["status_code"] != "22"
+            else True
+        )
+        rows = line_rows[str(a["adjudication_id"])]
+        assert [r["line_number"] for r in rows] == [
+            ln["line_number"] for ln in lines_of[str(a["claim_id"])]
+        ]
+        for key in ("billed_amount", "allowed_amount", "paid_amount", *_AMOUNTS):
+            assert sum(r[key] for r in rows) == a[key], (key, a)
+        sign = -1 if a["status_code"] == "22" else 1
+        for r, ln in zip(rows, lines_of[str(a["claim_id"])], strict=True):
+            assert r["billed_amount"] == sign * ln["billed_amount"]
+            assert r["billed_amount"] - r["paid_amount"] == sum(r[k] for k in _AMOUNTS), r
+            amounts = [sign * r[k] for k in ("allowed_amount", "paid_amount", *_AMOUNTS)]
+            assert all(v >= 0 for v in amounts), r
+            assert sign * r["allowed_amount"] <= sign * r["billed_amount"]
+            assert (r["carc"] is None) == (r["denied_amount"] == 0), r
+        if c["coverage_id"] is None:
+            # Outside coverage: denied, never paid.
+            assert a["paid_amount"] == 0 and a["status_code"] == "4", a
+            assert all(r["carc"] in ("26", "27") and r["group_code"] == "PR" for r in rows)
+        if a["status_code"] == "22":
+            assert a["reversed_adjudication_id"] is not None
+            assert c["frequency_code"] == "1"
+    for payment_id, paid in per_payment.items():
+        p = payments[payment_id]
+        assert p["claim_count"] == len(paid)
+        assert p["total_paid"] == sum(paid)
+        assert p["amount"] == p["total_paid"] - p["provider_adjustment"] and p["amount"] >= 0
+        assert (p["payment_method"] == "NON") == (p["amount"] == 0)
+    assert set(per_payment) == set(payments), "a payment reports no adjudication"
