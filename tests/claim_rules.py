@@ -170,3 +170,48 @@ def _check_adjudications(
         assert p["amount"] == p["total_paid"] - p["provider_adjustment"] and p["amount"] >= 0
         assert (p["payment_method"] == "NON") == (p["amount"] == 0)
     assert set(per_payment) == set(payments), "a payment reports no adjudication"
+
+
+def check_inquiries(ds: cdg.Dataset, as_of: dt.date) -> None:
+    """Eligibility and claim-status answers agree with coverage, accumulators and adjudication."""
+    t = ds.tables
+    coverages = {r["coverage_id"]: r for r in _rows(t["coverages"])}
+    plans = {r["plan_id"]: r for r in _rows(t["plans"])}
+    inquiries = _rows(t["eligibility_inquiries"])
+    responses = _rows(t["eligibility_responses"])
+    assert [q["inquiry_id"] for q in inquiries] == [r["inquiry_id"] for r in responses]
+    assert len({q["inquiry_id"] for q in inquiries}) == len(inquiries)
+    for q, r in zip(inquiries, responses, strict=True):
+        span = coverages[r["coverage_id"]]
+        assert span["member_id"] == q["member_id"] and span["payer_id"] == q["payer_id"]
+        day = q["inquiry_date"]
+        covers = span["effective_date"] <= day and (
+            span["termination_date"] is None or day <= span["termination_date"]
+        )
+        assert (r["status"] == "active") == covers == (r["eligibility_code"] == "1"), (q, r)
+        assert day <= as_of
+        if covers:
+            plan = plans[r["plan_id"]]
+            assert r["deductible_individual"] == plan["deductible_individual"]
+            assert 0 <= r["deductible_met"] <= r["deductible_individual"], r
+            assert r["deductible_remaining"] == r["deductible_individual"] - r["deductible_met"]
+            assert r["oop_remaining"] == max(r["oop_max_individual"] - r["oop_met"], 0)
+    adjudications = {a["adjudication_id"]: a for a in _rows(t["adjudications"])}
+    claims = {c["claim_id"]: c for c in _rows(t["claims"])}
+    asked = _rows(t["claim_status_inquiries"])
+    answers = _rows(t["claim_status_responses"])
+    assert [q["inquiry_id"] for q in asked] == [r["inquiry_id"] for r in answers]
+    for q, r in zip(asked, answers, strict=True):
+        claim = claims[q["claim_id"]]
+        assert claim["received_date"] < q["inquiry_date"] <= as_of
+        assert r["total_billed"] == claim["total_billed"]
+        decision = adjudications.get(f"{q['claim_id']}-A1")
+        if r["status_category"] == "P1":
+            assert decision is None or decision["adjudication_date"] > q["inquiry_date"]
+            assert r["payer_claim_control_number"] is None
+        else:
+            assert decision is not None and decision["adjudication_date"] <= q["inquiry_date"]
+            assert r["payer_claim_control_number"] == decision["payer_claim_control_number"]
+        if r["status_category"] in ("F1", "F2"):
+            assert r["paid_amount"] == decision["paid_amount"]  # type: ignore[index]
+            assert (r["status_category"] == "F2") == (decision["status_code"] == "4")  # type: ignore[index]

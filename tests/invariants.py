@@ -282,9 +282,11 @@ def check_dataset(ds: cdg.Dataset, as_of: dt.date = cdg.DEFAULT_AS_OF) -> None:
     if "encounters" in ds.tables:
         check_encounters(ds, as_of)
     if "claims" in ds.tables:
-        from tests.claim_rules import check_claims
+        from tests.claim_rules import check_claims, check_inquiries
 
         check_claims(ds, as_of)
+        if "eligibility_inquiries" in ds.tables:
+            check_inquiries(ds, as_of)
     if "immunizations" in ds.tables:
         from tests.immunization_rules import check_immunizations
 

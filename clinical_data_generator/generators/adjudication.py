@@ -4,7 +4,7 @@ Allowed amounts follow the plan's line of business: a payer-specific multiple of
 schedule for commercial and individual plans, the fee schedule for Medicare Advantage, 72% of it
 for Medicaid; hospitals' revenue-code-only lines are paid a share of charges, and inpatient
 stays a DRG rate (relative weight x base rate) spread over the lines. Then, in service-date
-order per member and calendar year: preventive services cost the member nothing, visit copays
+order per member, plan and calendar year: preventive services cost the member nothing, visit copays
 apply to the visit line, other lines go to the deductible until it is met and then to
 coinsurance, and the member's share stops at the plan's out-of-pocket maximum. Every amount is
 integer cents, so ``billed - paid = contractual + deductible + coinsurance + copay + denied``
@@ -144,8 +144,9 @@ def decide(
     eligible = np.where(~denied_line & ~preventive & ~copay_line, allowed, 0)
 
     year = facts.service_day.astype("datetime64[Y]").astype(np.int64)
-    order = np.lexsort((np.arange(n), facts.service_day, year, facts.member))
-    group_key = (facts.member * 4096 + year)[order]
+    # Accumulators are per member, plan and calendar year (a plan change starts afresh).
+    order = np.lexsort((np.arange(n), facts.service_day, facts.plan, year, facts.member))
+    group_key = ((facts.member * 4096 + year) * 4096 + facts.plan)[order]
     starts = np.concatenate([[True], group_key[1:] != group_key[:-1]]) if n else np.zeros(0, bool)
     deductible_limit = plan_cols["deductible_individual"][facts.plan][order]
     oop_limit = plan_cols["oop_max_individual"][facts.plan][order]

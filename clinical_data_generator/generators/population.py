@@ -31,6 +31,7 @@ from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
 from .encounters import EncounterGenerator
 from .immunizations import ImmunizationGenerator
+from .inquiries import InquiryGenerator
 from .members import BLOCK_MEMBERS, MemberGenerator
 from .payers import PayerGenerator
 from .procedures import procedures
@@ -46,8 +47,10 @@ MAX_SEED = 2**63 - 1
 REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
 BILLING_TABLES = ("procedures", "claims", "claim_lines", "adjudications", "line_adjudications",
                   "payments")  # fmt: skip
+INQUIRY_TABLES = ("eligibility_inquiries", "eligibility_responses", "claim_status_inquiries",
+                  "claim_status_responses")  # fmt: skip
 BLOCK_TABLES = ("members", "coverages", "encounters", "conditions", *BILLING_TABLES,
-                "immunizations")  # fmt: skip
+                *INQUIRY_TABLES, "immunizations")  # fmt: skip
 
 
 def _check_seed(_: object, __: object, value: int) -> None:
@@ -89,6 +92,7 @@ class Population:
         encounter_generator: Visit rates and history window.
         immunization_generator: Vaccine uptake, late share and history window.
         claim_generator: Denial rates and the shares of replaced and voided claims.
+        inquiry_generator: Shares of encounters and claims asked about (270/276).
         payer_generator: Payers and their plans.
         sponsor_generator: Employer groups.
         provider_generator: Practitioners and organisations.
@@ -111,6 +115,7 @@ class Population:
         factory=ImmunizationGenerator, kw_only=True
     )
     claim_generator: ClaimGenerator = attrs.field(factory=ClaimGenerator, kw_only=True)
+    inquiry_generator: InquiryGenerator = attrs.field(factory=InquiryGenerator, kw_only=True)
     payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
@@ -143,7 +148,8 @@ class Population:
         members = self.member_generator.block(ctx)
         # What each wanted table needs: conditions hold the encounters' acute problems, and
         # encounters need coverage rows and the chronic conditions.
-        billing = any(name in wanted for name in BILLING_TABLES)
+        inquiries = any(name in wanted for name in INQUIRY_TABLES)
+        billing = inquiries or any(name in wanted for name in BILLING_TABLES)
         events = "encounters" in wanted or "conditions" in wanted or billing
         coverages = self.coverage_generator.block(
             ctx, members, rows="coverages" in wanted or events or "immunizations" in wanted
@@ -168,9 +174,10 @@ class Population:
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
             if billing:
                 services = procedures(ctx, members, visits)
-                out.update(
-                    self.claim_generator.block(ctx, coverages.table, visits, chronic, services)
-                )
+                bills = self.claim_generator.block(ctx, coverages.table, visits, chronic, services)
+                out.update(bills)
+                if inquiries:
+                    out.update(self.inquiry_generator.block(ctx, coverages.table, visits, bills))
         if "immunizations" in wanted:
             assert coverages.table is not None
             out["immunizations"] = self.immunization_generator.block(ctx, members, coverages.table)

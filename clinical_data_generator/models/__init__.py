@@ -62,5 +62,9 @@ MODELS: dict[str, type] = {
     "adjudications": Adjudication,
     "line_adjudications": LineAdjudication,
     "payments": Payment,
+    "eligibility_inquiries": EligibilityInquiry,
+    "eligibility_responses": EligibilityResponse,
+    "claim_status_inquiries": ClaimStatusInquiry,
+    "claim_status_responses": ClaimStatusResponse,
     "immunizations": Immunization,
 }
