@@ -73,7 +73,9 @@ def _request(entry: Mapping[str, Any], path: str) -> Iterator[Problem]:
     if not isinstance(request, dict):
         return
     method, url = request.get("method"), request.get("url")
-    if method not in METHODS:
+    if method is None:
+        yield Problem(f"{path}.request.method", "missing: every request needs a method", CHECK)
+    elif method not in METHODS:
         yield Problem(
             f"{path}.request.method",
             f"method {method!r} is not one of {', '.join(sorted(METHODS))}",
@@ -103,11 +105,14 @@ def _request(entry: Mapping[str, Any], path: str) -> Iterator[Problem]:
             )
 
 
-def bundle_problems(bundle: Mapping[str, Any]) -> list[Problem]:
-    """Problems with a Bundle's own structure (its entries' resources are checked on their own)."""
+def bundle_problems(bundle: Mapping[str, Any], *, check_type_code: bool = True) -> list[Problem]:
+    """Problems with a Bundle's own structure (its entries' resources are checked on their own).
+
+    ``check_type_code`` is False when the models' required binding already checks Bundle.type.
+    """
     found: list[Problem] = []
     kind = bundle.get("type")
-    if kind not in BUNDLE_TYPES:
+    if kind not in BUNDLE_TYPES and check_type_code:
         found.append(
             Problem(
                 "type",
@@ -125,14 +130,16 @@ def bundle_problems(bundle: Mapping[str, Any]) -> list[Problem]:
         path = f"entry[{i}]"
         if "search" in entry and kind != "searchset":
             found.append(Problem(f"{path}.search", "bdl-2: entry.search only when a search", CHECK))
-        if needs_request != ("request" in entry):
+        if kind not in BUNDLE_TYPES:
+            pass  # with an unknown type, bdl-3/bdl-4 would only repeat that error per entry
+        elif needs_request != ("request" in entry):
             rule = (
                 "needs request.method and request.url" if needs_request else "cannot have a request"
             )
             found.append(
                 Problem(f"{path}.request", f"bdl-3: an entry of a {kind} Bundle {rule}", CHECK)
             )
-        if needs_response != ("response" in entry):
+        if kind in BUNDLE_TYPES and needs_response != ("response" in entry):
             rule = "needs a response" if needs_response else "cannot have a response"
             found.append(
                 Problem(f"{path}.response", f"bdl-4: an entry of a {kind} Bundle {rule}", CHECK)

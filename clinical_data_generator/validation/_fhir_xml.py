@@ -78,14 +78,18 @@ def _xhtml(elem: ET.Element, root: bool = True) -> str:
 class _Converter:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # The namespace children are read in: FHIR's, or the root's wrong one (reported once).
+        self.ns = FHIR_NS
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message, CHECK))
 
     def resource(self, elem: ET.Element, path: str) -> dict[str, Any]:
         ns, name = _split(elem.tag)
-        if ns != FHIR_NS:
+        if ns != self.ns:
             self.problem(path, f"<{name}> is not in the FHIR namespace {FHIR_NS}")
+            if not path:
+                self.ns = ns
         for key in elem.attrib:
             self.problem(path, f"unexpected attribute {key!r} on <{name}>")
         out: dict[str, Any] = {"resourceType": name}
@@ -101,7 +105,7 @@ class _Converter:
         counts = Counter(_split(child.tag)[1] for child in elem)
         values: dict[str, list[Any]] = {}
         extras: dict[str, list[Any]] = {}
-        last, last_name = -1, ""
+        last, last_name = 0, ""
         for child in elem:
             ns, name = _split(child.tag)
             sub = f"{path}.{name}" if path else name
@@ -110,15 +114,16 @@ class _Converter:
             if name == "div" and ns == XHTML_NS:
                 out["div"] = _xhtml(child)
                 continue
-            if ns != FHIR_NS:
+            if ns != self.ns:
                 self.problem(sub, f"<{name}> is not in the FHIR namespace")
                 continue
-            if order is not None and name in order:
+            if order is not None and name in order and last >= 0:
                 if order[name] < last:
                     self.problem(
                         sub,
                         f"<{name}> comes after <{last_name}>: FHIR XML follows the specification order",
                     )
+                    last = -2  # one order error per element is enough
                 else:
                     last, last_name = order[name], name
             spec = specs.get(name) if specs is not None else None

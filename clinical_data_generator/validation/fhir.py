@@ -67,7 +67,7 @@ def _line(origin: Origin, path: str, message: str, check: str) -> str:
     where = origin.text()
     if path:
         where = f"{where} {path}".strip()
-    return f"{where}: {message} [{check}]" if where else f"{message} [{check}]"
+    return f"{check}: {where}: {message}" if where else f"{check}: {message}"
 
 
 class _Run:
@@ -120,7 +120,7 @@ class _Run:
                 out.errors.append(_line(origin, path, message, MODEL_CHECK))
         walk = walk_resource(bundle, skip_entry_resources=True)
         self.report(origin, walk.problems)
-        self.report(origin, bundle_problems(bundle))
+        self.report(origin, bundle_problems(bundle, check_type_code=not self.have_models))
         scope = Scope("this Bundle", fallback=True)
         self.bundles.append(scope)
         for ref in walk.refs:
@@ -154,16 +154,16 @@ class _Run:
                 where = f"line {number}"
                 if not line.strip():
                     out.errors.append(
-                        f"{where}: blank line (NDJSON has one resource per line) [ndjson]"
+                        f"ndjson: {where}: blank line (NDJSON has one resource per line)"
                     )
                     continue
                 try:
                     resource = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
-                    out.errors.append(f"{where}: not JSON: {exc} [json]")
+                    out.errors.append(f"json: {where}: not JSON: {exc}")
                     continue
                 if not isinstance(resource, dict) or "resourceType" not in resource:
-                    out.errors.append(f"{where}: not a FHIR resource (no resourceType) [json]")
+                    out.errors.append(f"json: {where}: not a FHIR resource (no resourceType)")
                     continue
                 origin = Origin(index, where, _label(resource), out.path.name)
                 kind = resource.get("resourceType")
@@ -183,16 +183,17 @@ class _Run:
         resource: Any
         if out.kind == "fhir-xml":
             resource, problems = xml_to_json(data)
-            self.report(Origin(index, "", "", out.path.name), problems)
+            label = _label(resource) if resource is not None else ""
+            self.report(Origin(index, "", label, out.path.name), problems)
         else:
             try:
                 resource = orjson.loads(data)
             except orjson.JSONDecodeError as exc:
-                out.errors.append(f"not JSON: {exc} [json]")
+                out.errors.append(f"json: not JSON: {exc}")
                 return
         if not isinstance(resource, dict) or "resourceType" not in resource:
             if resource is not None:
-                out.errors.append("not a FHIR resource (no resourceType) [json]")
+                out.errors.append("json: not a FHIR resource (no resourceType)")
             return
         origin = Origin(index, "", _label(resource), out.path.name)
         self.check_resource(resource, origin, self.singles)
@@ -213,7 +214,7 @@ class _Run:
                 else:
                     self.load_document(index)
             except (OSError, UnicodeDecodeError) as exc:
-                state.errors.append(f"cannot read: {exc}")
+                state.errors.append(f"read: cannot read: {exc}")
         folder: dict[tuple[str, str], Target] = {}
         for scope in (self.ndjson, self.singles, *self.bundles):
             for key, target in scope.by_id.items():
@@ -222,7 +223,7 @@ class _Run:
         for scope in (self.ndjson, self.singles, *self.bundles):
             findings.extend(scope.resolve(folder))
         for finding in findings:
-            self.files[finding.file].errors.append(f"{finding.message} [{finding.check}]")
+            self.files[finding.file].errors.append(f"{finding.check}: {finding.message}")
         return [self.finish(state) for state in self.files]
 
     def checks_for(self, kind: str) -> list[str]:
@@ -254,7 +255,7 @@ def check_fhir_files(files: Sequence[tuple[Path, str]]) -> list[FileReport]:
 
     Returns:
         One :class:`FileReport` per file. Each error line reads
-        ``<where> <Type>/<id> <element>: <message> [<check>]``, ``where`` being ``line N``
+        ``<check>: <where> <Type>/<id> <element>: <message>``, ``where`` being ``line N``
         for NDJSON and ``entry N`` inside a Bundle.
     """
     return _Run(files).run()
