@@ -73,7 +73,7 @@ def test_validate_missing_path_exits_2(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def population() -> cdg.Dataset:
     """A small population with claims, remittances, dependents and terminations."""
-    return cdg.generate(members=60, seed=23)
+    return cdg.generate(members=40, seed=23)
 
 
 @pytest.mark.parametrize("name", X12_FORMATS)
