@@ -144,14 +144,17 @@ class FormatsDirective(SphinxDirective):
         import clinical_data_generator as cdg
         from clinical_data_generator.serializers import get_serializer
 
+        def files(name: str) -> str:
+            serializer = get_serializer(name)
+            if serializer.kind == "documents":
+                return str(getattr(serializer, "layout", f"{name}/*"))
+            return f"{name}/<table>{serializer.extension}"
+
         rows = [
-            [
-                _text_cell(name, literal=True),
-                _text_cell(f"{name}/<table>{get_serializer(name).extension}", literal=True),
-                _text_cell(summary),
-            ]
+            [_text_cell(name, literal=True), _text_cell(files(name), literal=True),
+             _text_cell(summary)]
             for name, summary in sorted(cdg.FORMATS.items())
-        ]
+        ]  # fmt: skip
         return [_table(("Format", "Files", "Summary"), (14, 30, 56), rows)]
 
 
