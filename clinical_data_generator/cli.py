@@ -38,6 +38,8 @@ _GENERATORS = {
     "condition_generator": cdg.ConditionGenerator,
     "encounter_generator": cdg.EncounterGenerator,
     "immunization_generator": cdg.ImmunizationGenerator,
+    "claim_generator": cdg.ClaimGenerator,
+    "inquiry_generator": cdg.InquiryGenerator,
     "payer_generator": cdg.PayerGenerator,
     "sponsor_generator": cdg.SponsorGenerator,
     "provider_generator": cdg.ProviderGenerator,

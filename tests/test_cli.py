@@ -219,7 +219,7 @@ def test_table_option_limits_the_output(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (out / "csv").iterdir()) == ["members.csv"]
     bad = cdg_run(
-        "generate", "--members", "50", "--format", "csv", "--table", "claims", "--out", str(out)
+        "generate", "--members", "50", "--format", "csv", "--table", "claim", "--out", str(out)
     )
     assert bad.returncode == 2
-    assert "--table: ['claims'] is not allowed" in bad.stderr
+    assert "--table: ['claim'] is not allowed" in bad.stderr

@@ -14,11 +14,12 @@ from clinical_data_generator.serializers import _registry
 
 
 def test_tables_and_counts(small: cdg.Dataset) -> None:
-    """The six linked tables exist with the model schemas."""
-    assert sorted(small.tables) == [
-        "conditions", "coverages", "encounters", "immunizations", "members", "payers", "plans",
-        "providers", "sponsors",
-    ]  # fmt: skip
+    """Every table of the models exists, with its model's schema."""
+    from clinical_data_generator.models import MODELS, arrow_schema
+
+    assert sorted(small.tables) == sorted(MODELS)
+    for name, table in small.tables.items():
+        assert table.schema.equals(arrow_schema(MODELS[name])), name
     assert small.tables["members"].schema.names[0] == "member_id"
     assert small.tables["members"].num_rows == 3_000
 
@@ -45,8 +46,8 @@ def test_to_pandas(small: cdg.Dataset) -> None:
 
 def test_unknown_table_names_the_choices(small: cdg.Dataset) -> None:
     """Asking for a missing table raises InvalidArgumentError listing the tables."""
-    with pytest.raises(cdg.InvalidArgumentError, match=r"name='claims'.*'coverages'"):
-        small.to_pandas("claims")
+    with pytest.raises(cdg.InvalidArgumentError, match=r"name='claim'.*'coverages'"):
+        small.to_pandas("claim")
 
 
 def test_repr_html_summarises_tables(small: cdg.Dataset) -> None:
@@ -168,5 +169,5 @@ def test_tables_selects_what_is_generated(tmp_path: Path) -> None:
     manifest = cdg.Population(800, seed=6).write(tmp_path, formats=["csv"], tables=["conditions"])
     assert [f["path"] for f in manifest["files"]] == ["csv/conditions.csv"]
     assert manifest["tables"] == {"conditions": full.tables["conditions"].num_rows}
-    with pytest.raises(cdg.InvalidArgumentError, match=r"tables=\['claims'\] is not allowed"):
-        cdg.generate(members=5, tables=["claims"])
+    with pytest.raises(cdg.InvalidArgumentError, match=r"tables=\['claim'\] is not allowed"):
+        cdg.generate(members=5, tables=["claim"])
