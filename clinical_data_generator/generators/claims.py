@@ -81,7 +81,7 @@ class ClaimGenerator:
         enc = visits.table
         lines = services.lines
         as_of = np.datetime64(ctx.as_of, "D")
-        klass = np.asarray(enc["encounter_class"].to_numpy(zero_copy_only=False))
+        klass = visits.class_name
         start = enc["start_date"].to_numpy().astype("datetime64[D]")
 
         # Claims: runs of (encounter, claim type) in the encounter-major line order.

@@ -48,6 +48,7 @@ class EncounterBlock:
     table: pa.Table
     acute: pa.Table
     member: np.ndarray
+    class_name: np.ndarray  # fixed-width unicode: fast vectorised comparisons
     rendering: np.ndarray
     billing: np.ndarray
     facility: np.ndarray
@@ -184,6 +185,7 @@ class EncounterGenerator:
             pa.table(columns, schema=arrow_schema(Encounter)),
             acute,
             member,
+            class_name,
             providers.rendering,
             providers.billing,
             providers.facility,
@@ -220,14 +222,9 @@ class EncounterGenerator:
             follow_up &= onset[pick] <= start
 
         age = age_on(members.birth_date[member], start)
-        setting = (
-            np.array(
-                [encounter_data.SETTINGS.index(_PROBLEM_SETTING[c]) for c in class_name],
-                dtype=np.int64,
-            )
-            if rows
-            else np.zeros(0, np.int64)
-        )
+        names, inverse = np.unique(class_name, return_inverse=True)
+        setting_of = [encounter_data.SETTINGS.index(_PROBLEM_SETTING[str(c)]) for c in names]
+        setting = np.array(setting_of, dtype=np.int64)[inverse] if rows else np.zeros(0, np.int64)
         group = encounter_data.problem_group(setting, members.female[member], age)
         acute_code = encounter_data.acute_problems().draw(rng, group)
         code_row = np.where(

@@ -80,8 +80,9 @@ class InquiryGenerator:
         asked, member, sequence = asked[keep], member[keep], sequence[keep]
         n = asked.size
         date = enc["start_date"].to_numpy().astype("datetime64[D]")[asked]
-        klass = np.asarray(enc["encounter_class"].to_numpy(zero_copy_only=False))[asked]
-        service = np.where(rng.random(n) < 0.4, "30", [_SERVICE_TYPE[k] for k in klass])
+        names, inverse = np.unique(visits.class_name[asked], return_inverse=True)
+        by_class = np.array([_SERVICE_TYPE[str(k)] for k in names] or ["30"])[inverse]
+        service = np.where(rng.random(n) < 0.4, "30", by_class)
         # The payer asked: the span active that day, else the member's latest span begun by
         # then (or the first one).
         active = visits.coverage[asked]

@@ -61,7 +61,7 @@ def procedures(ctx: BlockContext, members: MemberBlock, visits: EncounterBlock) 
     rng = stream(ctx.seed, "procedures", ctx.block)
     enc = visits.table
     n = enc.num_rows
-    klass = np.asarray(enc["encounter_class"].to_numpy(zero_copy_only=False))
+    klass = visits.class_name
     start = enc["start_date"].to_numpy().astype("datetime64[D]")
     stay = (enc["end_date"].to_numpy().astype("datetime64[D]") - start).astype(np.int64)
     member = visits.member
