@@ -128,3 +128,76 @@ def hl_tree(t: Transaction) -> None:
     for i, hl in enumerate(hls):
         has_child = any(other[2] == hl[1] for other in hls[i + 1 :])
         assert hl[4] == ("1" if has_child else "0"), f"HL04 of HL {hl[1]}"
+
+
+def claims_837(doc: Document) -> list[dict]:
+    """Every claim of an 837 file with the loops it sits in (read independently of the writer)."""
+    out: list[dict] = []
+    for ic in doc.interchanges:
+        for t in ic.transactions:
+            billing: dict = {}
+            subscriber: dict = {}
+            patient: dict | None = None
+            level = ""
+            claim: dict | None = None
+            line: dict | None = None
+            entity = ""
+            for seg in t.segments:
+                sid = seg.id
+                if sid == "HL":
+                    level = seg[3]
+                    claim = line = None
+                    if level == "20":
+                        billing = {"hl": seg[1]}
+                    elif level == "22":
+                        subscriber = {"hl": seg[1], "parent": seg[2], "child": seg[4]}
+                        patient = None
+                    else:
+                        patient = {"hl": seg[1], "parent": seg[2]}
+                elif sid == "NM1":
+                    entity = seg[1]
+                    target = {"85": billing, "IL": subscriber, "QC": patient}.get(entity)
+                    if claim is not None and entity in ("82", "71", "77"):
+                        claim[f"nm1_{entity}"] = seg
+                    elif target is not None:
+                        target["nm1"] = seg
+                    elif entity == "PR":
+                        subscriber["payer"] = seg
+                elif sid in ("N3", "N4", "DMG", "REF", "PRV") and claim is None:
+                    target = {"85": billing, "IL": subscriber, "QC": patient}.get(entity)
+                    if target is not None:
+                        target[sid if sid != "REF" else f"REF*{seg[1]}"] = seg
+                elif sid == "SBR":
+                    subscriber["sbr"] = seg
+                elif sid == "PAT":
+                    assert patient is not None
+                    patient["pat"] = seg
+                elif sid == "CLM":
+                    claim = {"clm": seg, "billing": billing, "subscriber": subscriber,
+                             "patient": patient, "lines": [], "dtp": {}, "hi": [], "ref": {}}  # fmt: skip
+                    out.append(claim)
+                    line = None
+                elif claim is not None and sid == "LX":
+                    line = {"lx": seg, "ref": {}}
+                    claim["lines"].append(line)
+                elif claim is not None and line is not None:
+                    if sid in ("SV1", "SV2"):
+                        line["sv"] = seg
+                    elif sid == "DTP":
+                        line["dtp"] = seg
+                    elif sid == "REF":
+                        line["ref"][seg[1]] = seg[2]
+                elif claim is not None:
+                    if sid == "DTP":
+                        claim["dtp"][seg[1]] = seg
+                    elif sid == "HI":
+                        claim["hi"].append(seg)
+                    elif sid == "REF":
+                        claim["ref"][seg[1]] = seg[2]
+                    elif sid == "CL1":
+                        claim["cl1"] = seg
+                    elif sid in ("N3", "N4"):
+                        claim[f"{sid}_{entity}"] = seg
+                    elif sid == "PRV":
+                        claim[f"prv_{entity}"] = seg
+    return out

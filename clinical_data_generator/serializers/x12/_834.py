@@ -24,7 +24,7 @@ from ._context import Context, gather, index_of
 from ._envelope import TIME
 from ._layout import Layout, string_bytes, string_offsets
 from ._spool import Spool
-from ._text import ccyymmdd, const, digits_only, present, rows
+from ._text import ccyymmdd, const, digits_only, pick, present, rows, run_starts, vocabulary
 
 __all__ = ["writer"]
 
@@ -39,6 +39,9 @@ TERMINATION_REASON = {
 #: HD03 insurance line code by plans.product_type.
 INSURANCE_LINE = {"HMO": "HMO", "PPO": "PPO", "EPO": "EPO", "POS": "POS"}
 _SEP = "|"  # joins payer and sponsor in transaction keys (ids never contain it)
+#: INS03 / HD01 maintenance type codes, by the small integers the writer computes with.
+MAINTENANCE = ("030", "021", "024", "001")  # audit, addition, termination, change
+AUDIT, ADDITION, TERMINATION, CHANGE = range(4)
 
 
 def writer(context: Context) -> Writer834:
@@ -99,9 +102,8 @@ class Writer834:
             member_row[order],
             hd01[order],
         )
-        keys = key.to_numpy(zero_copy_only=False)
-        new_unit = np.ones(len(keys), bool)
-        new_unit[1:] = (keys[1:] != keys[:-1]) | (member_row[1:] != member_row[:-1])
+        new_key = run_starts(key)
+        new_unit = new_key | run_starts(member_row)
         starts = np.flatnonzero(new_unit)
         parent = np.cumsum(new_unit) - 1
         segments, unit_segments, subscriber = self._render(
@@ -110,13 +112,13 @@ class Writer834:
         offsets = string_offsets(segments)
         data = string_bytes(segments)
         unit_first_segment = np.cumsum(unit_segments) - unit_segments
-        unit_keys = keys[starts]
-        bounds = np.flatnonzero(np.r_[True, unit_keys[1:] != unit_keys[:-1], True])
-        for a, b in itertools.pairwise(bounds):
+        bounds = np.r_[np.flatnonzero(new_key[starts]), len(starts)]
+        names = key.take(pa.array(starts[bounds[:-1]])).to_pylist()  # one per transaction
+        for (a, b), name in zip(itertools.pairwise(bounds), names, strict=True):
             lo = int(offsets[unit_first_segment[a]])
-            hi = int(offsets[unit_first_segment[b]]) if b < len(unit_keys) else len(data)
+            hi = int(offsets[unit_first_segment[b]]) if b < len(starts) else len(data)
             self.spool.add(
-                str(unit_keys[a]),
+                str(name),
                 data[lo:hi],
                 {
                     "segments": int(unit_segments[a:b].sum()),
@@ -132,7 +134,7 @@ class Writer834:
         if self.since is None:
             keep = pc.fill_null(pc.greater_equal(term, as_of), True)
             chosen = np.flatnonzero(_np(keep))
-            return chosen, np.full(len(chosen), "030", dtype=object)
+            return chosen, np.full(len(chosen), AUDIT, np.int8)
         since = pa.scalar(self.since, pa.date32())
         eff = cov["effective_date"]
         added = _np(pc.and_(pc.greater(eff, since), pc.less_equal(eff, as_of)))
@@ -140,8 +142,7 @@ class Writer834:
             pc.fill_null(pc.and_(pc.greater(term, since), pc.less_equal(term, as_of)), False)
         )
         chosen = np.flatnonzero(added | ended)
-        codes = np.where(ended[chosen], "024", "021").astype(object)
-        return chosen, codes
+        return chosen, np.where(ended[chosen], TERMINATION, ADDITION).astype(np.int8)
 
     # ----------------------------------------------------------------------------- render
 
@@ -163,12 +164,13 @@ class Writer834:
         relationship = first["relationship_code"].combine_chunks()
         is_subscriber = _np(pc.equal(relationship, "18"))
         # INS03 maintenance: the unit's HD01 codes agree, or it is a change (001).
-        has_add = np.logical_or.reduceat(hd01 == "021", starts)
-        has_term = np.logical_or.reduceat(hd01 == "024", starts)
+        has_add = np.logical_or.reduceat(hd01 == ADDITION, starts)
+        has_term = np.logical_or.reduceat(hd01 == TERMINATION, starts)
         if self.since is None:
             ins03 = const("030", n)
         else:
-            ins03 = pa.array(np.where(has_add & has_term, "001", np.where(has_term, "024", "021")))
+            kind = np.where(has_add & has_term, CHANGE, np.where(has_term, TERMINATION, ADDITION))
+            ins03 = vocabulary(kind, MAINTENANCE)
         days = _days(cov["effective_date"])
         begin = _dates(np.minimum.reduceat(days, starts))
         term_days = _days(cov["termination_date"], fill=-(10**6))
@@ -230,7 +232,7 @@ class Writer834:
         def at(column: pa.Array, name: str) -> pa.Array:
             return rows(column, s[name].rows)
 
-        put("INS", seg(n, "INS", pa.array(np.where(is_subscriber, "Y", "N")), relationship,
+        put("INS", seg(n, "INS", pick(is_subscriber, "Y", "N"), relationship,
             ins03, ins04, "A", ins06, None, ins08))  # fmt: skip
         put("REF0F", seg(n, "REF", "0F", c.clean(m["subscriber_number"], 50)))
         put("REF1L", seg(len(s["REF1L"]), "REF", "1L", at(group_number, "REF1L")))
@@ -260,7 +262,7 @@ class Writer834:
         k = cov.num_rows
         plan = gather(self.plans, index_of(cov["plan_id"], self.plans["plan_id"]), ["name", "line"])
         hd_seg, dtp348, dtp349, refce, lx, nm1p3 = hd
-        lay.put(hd_seg, seg(k, "HD", pa.array(hd01.astype(str)), None,
+        lay.put(hd_seg, seg(k, "HD", vocabulary(hd01, MAINTENANCE), None,
             pc.fill_null(plan["line"], "HLT"), plan["name"], cov["coverage_level"]))  # fmt: skip
         lay.put(dtp348, seg(k, "DTP", "348", "D8", ccyymmdd(cov["effective_date"])))
         term = rows(ccyymmdd(cov["termination_date"]), dtp349.rows)

@@ -48,7 +48,7 @@ class Batch:
         return int(self.group_start.sum())
 
     def select(self, index: np.ndarray) -> Batch:
-        """The units at ``index`` (ascending), with their children."""
+        """The units at ``index`` (in that order), with their children."""
         children = None
         if self.children is not None:
             starts = np.cumsum(self.child_count) - self.child_count
@@ -105,13 +105,13 @@ class Batch:
 
 def split_by(batch: Batch, key: pa.Array) -> dict[str, Batch]:
     """Partition a batch by a string key per unit (e.g. the payer), keeping unit order."""
-    values = key.to_numpy(zero_copy_only=False)
     out: dict[str, Batch] = {}
-    if not len(values):
+    if not len(key):
         return out
-    uniques = sorted(set(values.tolist()))
-    for value in uniques:
-        out[value] = batch.select(np.flatnonzero(values == value))
+    encoded = key.dictionary_encode()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
+    for code, value in sorted(enumerate(encoded.dictionary.to_pylist()), key=lambda p: p[1]):
+        out[value] = batch.select(np.flatnonzero(codes == code))
     return out
 
 

@@ -165,3 +165,23 @@ class Context:
                 "organization_id": p["organization_id"].combine_chunks(),
             }
         )
+
+    def people(self, members: pa.Table) -> pa.Table:
+        """A block's members with X12-ready name, address and identifier columns."""
+        return pa.table(
+            {
+                "member_id": members["member_id"].combine_chunks(),
+                "member_number": self.clean(members["member_number"], 80),
+                "subscriber_number": self.clean(members["subscriber_number"], 80),
+                "last": self.clean(members["last_name"], 60),
+                "first": self.clean(members["first_name"], 35),
+                "middle": self.clean(members["middle_initial"], 25),
+                "address1": self.clean(members["address_line1"], 55),
+                "address2": self.clean(members["address_line2"], 55),
+                "city": self.clean(members["city"], 30),
+                "state": self.clean(members["state"], 2),
+                "zip": digits_only(members["zip"]),
+                "birth_date": members["birth_date"].combine_chunks(),
+                "sex": members["sex"].combine_chunks(),
+            }
+        )
