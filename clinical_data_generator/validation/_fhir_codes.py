@@ -7,6 +7,7 @@ paths name the same system but make codes unrecognisable to servers and validato
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["ACT_CODE", "CDC_RACE", "CVX", "LOINC", "UCUM", "code_problem", "system_problem"]
@@ -97,6 +98,7 @@ _BY_LOOSE_FORM.update(
 _V2_V3_OLD = re.compile(r"^https?://hl7\.org/fhir/(v2|v3)/([A-Za-z0-9-]+)$")
 
 
+@functools.lru_cache(maxsize=4096)
 def system_problem(system: str) -> str | None:
     """Why ``system`` is a wrong spelling of a known code system URI, or None when it looks right."""
     if system in _CANONICAL or system == CDC_RACE:
@@ -142,6 +144,7 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+@functools.lru_cache(maxsize=65536)
 def code_problem(system: str, code: str) -> str | None:
     """Why ``code`` is malformed for ``system`` (ICD-10-CM, LOINC, CVX, NPI), or None."""
     if system == ICD10CM:

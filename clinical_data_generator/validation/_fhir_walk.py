@@ -121,7 +121,7 @@ def _guess_type(obj: Mapping[str, Any], key: str) -> str | None:
         return _ELEMENT_KEYS[key]
     if isinstance(obj.get("reference"), str):
         return "Reference"
-    if key == "identifier" or (key == "value" and "system" in obj):
+    if key == "identifier":
         return "Identifier"
     if "start" in obj or "end" in obj:
         return "Period"

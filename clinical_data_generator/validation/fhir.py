@@ -15,6 +15,7 @@ among all resources of the folder. See docs/fhir/validation.md.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -76,9 +77,12 @@ class _Run:
     def __init__(self, files: Sequence[tuple[Path, str]]) -> None:
         self.files = [_File(path, kind) for path, kind in files]
         self.have_models = fm.models() is not None
+        self.cache = fm.ElementCache()
         self.ndjson = Scope("this Bulk export")
         self.singles = Scope("this folder", fallback=True)
         self.bundles: list[Scope] = []
+        # Bundle entries by Type/id across the folder's Bundles: content digest and first place.
+        self.entries_seen: dict[tuple[str, str], tuple[bytes, str | None, Origin]] = {}
 
     # -- one resource -----------------------------------------------------------------------
     def check_resource(self, resource: Mapping[str, Any], origin: Origin, scope: Scope) -> None:
@@ -91,7 +95,7 @@ class _Run:
             return
         cls = fm.model_class(kind) if isinstance(kind, str) and fm.is_resource_type(kind) else None
         if cls is not None:
-            for path, message in fm.validation_errors(resource, cls):
+            for path, message in fm.validation_errors(resource, cls, self.cache):
                 out.errors.append(_line(origin, path, message, MODEL_CHECK))
         walk = walk_resource(resource)
         self.report(origin, walk.problems)
@@ -116,7 +120,7 @@ class _Run:
                     for e in raw_entries
                 ]
             cls = fm.model_class("Bundle")
-            for path, message in fm.validation_errors(shell, cls):
+            for path, message in fm.validation_errors(shell, cls, self.cache):
                 out.errors.append(_line(origin, path, message, MODEL_CHECK))
         walk = walk_resource(bundle, skip_entry_resources=True)
         self.report(origin, walk.problems)
@@ -136,12 +140,41 @@ class _Run:
             where = f"{prefix}entry {i}"
             entry_origin = Origin(origin.file, where, _label(resource), origin.file_name)
             self.check_resource(resource, entry_origin, scope)
+            self.compare_across_bundles(resource, entry_origin, method)
             scope.add(
                 resource,
                 entry_origin,
                 full_url=url if isinstance(url, str) else None,
                 method=method if isinstance(method, str) else None,
             )
+
+    def compare_across_bundles(
+        self, resource: Mapping[str, Any], origin: Origin, method: Any
+    ) -> None:
+        """The same Type/id in two Bundles must be the same resource, and not POSTed twice.
+
+        Shared resources (payers, practitioners) may appear in every household Bundle with
+        PUT; a server then keeps one version, so the copies must agree. Two POSTs of one
+        resource would create it twice.
+        """
+        rid = resource.get("id")
+        if not isinstance(rid, str):
+            return
+        key = (str(resource.get("resourceType")), rid)
+        digest = hashlib.sha256(
+            orjson.dumps(resource, option=orjson.OPT_SORT_KEYS, default=str)
+        ).digest()
+        first = self.entries_seen.setdefault(key, (digest, method, origin))
+        if first[2] is origin or first[2].file == origin.file:
+            return
+        place = f"{first[2].file_name} {first[2].where}"
+        if first[0] != digest:
+            message = f"differs from {key[0]}/{rid} in {place} (same id, different content)"
+        elif "POST" in (method, first[1]):
+            message = f"is also in {place}: POSTing it twice creates it twice"
+        else:
+            return
+        self.files[origin.file].errors.append(_line(origin, "", message, "unique-ids"))
 
     # -- files ------------------------------------------------------------------------------
     def load_ndjson(self, index: int) -> None:

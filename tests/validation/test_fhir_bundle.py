@@ -259,3 +259,24 @@ def test_urn_references_do_not_resolve_across_bundles(tmp_path: Path) -> None:
         "Coverage subscriber: urn:uuid:" in e and "matches no fullUrl in this Bundle" in e
         for e in errors
     )
+
+
+def test_shared_resources_in_several_bundles_must_agree(tmp_path: Path) -> None:
+    """A PUT resource repeated across Bundles must be identical; a POSTed one must not repeat."""
+    first, second = _bundle(), _bundle()
+    second["id"] = "household-2"
+    assert _errors(_check(tmp_path / "same", first, second)) == []
+    second["entry"][0]["resource"]["name"] = "Another Name"
+    errors = _errors(_check(tmp_path / "differs", first, second))
+    assert errors == [
+        "unique-ids: entry 0 Organization/org-1: differs from Organization/org-1 in bundle-0.json "
+        "entry 0 (same id, different content)"
+    ]
+    second = _bundle() | {"id": "household-2"}
+    for bundle in (first, second):
+        bundle["entry"][2]["resource"]["id"] = "pat-1"
+    errors = _errors(_check(tmp_path / "post", first, second))
+    assert errors == [
+        "unique-ids: entry 2 Patient/pat-1: is also in bundle-0.json entry 2: POSTing it twice "
+        "creates it twice"
+    ]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from clinical_data_generator.validation import FileReport, validate_paths
+from clinical_data_generator.validation import _fhir_models as fm
 from clinical_data_generator.validation.fhir import check_fhir_files
 
 FIXTURES = Path(__file__).parent / "fhir_fixtures"
@@ -474,3 +475,21 @@ def test_single_resource_files_resolve_across_the_folder(tmp_path: Path) -> None
         "Coverage-cov-1.json: references: Coverage/cov-1 payor[0]: Organization/org-1 does not "
         "resolve in this folder" in errors
     )
+
+
+def test_repeated_elements_are_validated_once_but_errors_stay_per_resource(tmp_path: Path) -> None:
+    """The element cache reuses valid elements; a broken element in two resources fails both."""
+    files = _bulk()
+    for patient in files["Patient.ndjson"]:
+        patient["identifier"][0]["period"] = {"start": "2024-13-01"}
+    errors = _errors(check_fhir_files(_write_bulk(tmp_path, files)))
+    message = "identifier[0].period.start: DateTime value string does not match spec regex."
+    assert errors == [
+        f"Patient.ndjson: fhir.resources: line 1 Patient/pat-1 {message}",
+        f"Patient.ndjson: fhir.resources: line 2 Patient/pat-2 {message}",
+    ]
+    cache = fm.ElementCache()
+    for patient in files["Patient.ndjson"]:
+        plain = fm.validation_errors(patient, fm.model_class("Patient"))
+        assert fm.validation_errors(patient, fm.model_class("Patient"), cache) == plain
+    assert cache.instances, "valid elements (e.g. the race extension) were cached"
