@@ -66,6 +66,7 @@ class ResourceWalk:
 _DATE = re.compile(
     r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2}))?)?)?$"
 )
+_ENTRY = re.compile(r"entry\[\d+\]")  # Bundle.entry[i], whose resource is walked on its own
 _SLACK = dt.timedelta(hours=14)  # widest UTC offset: a date without a zone may be any of them
 
 
@@ -161,7 +162,7 @@ class _Walker:
             if key == "resourceType" or key == "fhir_comments":
                 continue
             sub = f"{path}.{key}" if path else key
-            if key == "resource" and self.skip_entry_resources and path.startswith("entry["):
+            if key == "resource" and self.skip_entry_resources and _ENTRY.fullmatch(path):
                 continue  # Bundle entries' resources are walked on their own
             if key.startswith("_"):
                 self.primitive_extension(obj, key, value, sub)
