@@ -25,6 +25,7 @@ _CLASS = {
     "outpatient": ("AMB", "ambulatory"),
     "urgent_care": ("AMB", "ambulatory"),
     "lab": ("AMB", "ambulatory"),
+    "vaccination": ("AMB", "ambulatory"),
     "telehealth": ("VR", "virtual"),
     "emergency": ("EMER", "emergency"),
     "inpatient": ("IMP", "inpatient encounter"),
@@ -36,6 +37,9 @@ _TYPE = {
     "emergency": concept(uri.SNOMED, "50849002", "Emergency room admission"),
     "inpatient": concept(uri.SNOMED, "32485007", "Hospital admission"),
     "lab": concept(uri.SNOMED, "108252007", "Laboratory procedure"),
+    "vaccination": concept(
+        uri.SNOMED, "33879002", "Administration of vaccine to produce active immunity"
+    ),
 }
 _PERFORMER = [concept(uri.V3_PARTICIPATION, "PPRF", "primary performer")]
 _ATTENDER = [concept(uri.V3_PARTICIPATION, "ATND", "attender")]
@@ -69,7 +73,7 @@ def build_encounters(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSe
               rendering, facility, source, discharge) in zip(ids, zip(*cols, strict=True),
                                                              strict=True):  # fmt: skip
         code, display = _CLASS[kind]
-        acute = condition.endswith("-D")  # acute problems are keyed encounter_id + '-D'
+        acute = bool(condition) and condition.endswith("-D")  # acute: encounter_id + '-D'
         doc: Resource = {
             "resourceType": "Encounter",
             "id": rid,
@@ -87,7 +91,8 @@ def build_encounters(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSe
             }]  # fmt: skip
         doc["period"] = {"start": start, "end": end}
         doc["reasonCode"] = [concept(uri.ICD10CM, dotted_icd10(reason), reason_display)]
-        doc["reasonReference"] = [condition_ref(condition)]
+        if condition:  # vaccination visits (reason Z23) have no conditions row
+            doc["reasonReference"] = [condition_ref(condition)]
         if source or discharge:
             stay: Resource = {}
             if source:

@@ -37,14 +37,19 @@ def build_immunizations(tables: Mapping[str, pa.Table], ctx: Context) -> Resourc
     t = tables["immunizations"]
     cols = [column(t, c) for c in _COLUMNS]
     ids = ctx.ids("Immunization").many(cols[0])
+    # The vaccination encounter that billed the dose (none before the encounter history).
+    encounters = (
+        column(t, "encounter_id") if "encounter_id" in t.column_names else [None] * len(ids)
+    )
+    encounter_ref = ctx.refs("Encounter")
     patient, organization, provider = (
         ctx.refs("Patient"),
         ctx.refs("Organization"),
         ctx.provider_refs(),
     )
     out = []
-    for rid, (key, member, day, group, cvx, display, mvx, dose, lot, expires, route, who,
-              status, site) in zip(ids, zip(*cols, strict=True), strict=True):  # fmt: skip
+    for rid, encounter, (key, member, day, group, cvx, display, mvx, dose, lot, expires, route, who,
+              status, site) in zip(ids, encounters, zip(*cols, strict=True), strict=True):  # fmt: skip
         doc: Resource = {
             "resourceType": "Immunization",
             "id": rid,
@@ -53,6 +58,10 @@ def build_immunizations(tables: Mapping[str, pa.Table], ctx: Context) -> Resourc
             "status": status,
             "vaccineCode": concept(uri.CVX, cvx, display),
             "patient": patient(member),
+        }
+        if encounter:
+            doc["encounter"] = encounter_ref(encounter)
+        doc |= {
             "occurrenceDateTime": day,
             "primarySource": True,
             "manufacturer": organization(manufacturer_key(mvx)),
