@@ -34,8 +34,8 @@ from ._report import FileReport
 
 __all__ = ["check_fhir_files"]
 
-MODEL_CHECK = "fhir.resources"
-OUR_CHECKS = (
+_MODEL_CHECK = "fhir.resources"
+_OUR_CHECKS = (
     "no-empty-values",
     "code-systems",
     "references",
@@ -96,7 +96,7 @@ class _Run:
         cls = fm.model_class(kind) if isinstance(kind, str) and fm.is_resource_type(kind) else None
         if cls is not None:
             for path, message in fm.validation_errors(resource, cls, self.cache):
-                out.errors.append(_line(origin, path, message, MODEL_CHECK))
+                out.errors.append(_line(origin, path, message, _MODEL_CHECK))
         walk = walk_resource(resource)
         self.report(origin, walk.problems)
         self.report(origin, resource_problems(resource))
@@ -121,7 +121,7 @@ class _Run:
                 ]
             cls = fm.model_class("Bundle")
             for path, message in fm.validation_errors(shell, cls, self.cache):
-                out.errors.append(_line(origin, path, message, MODEL_CHECK))
+                out.errors.append(_line(origin, path, message, _MODEL_CHECK))
         walk = walk_resource(bundle, skip_entry_resources=True)
         self.report(origin, walk.problems)
         self.report(origin, bundle_problems(bundle, check_type_code=not self.have_models))
@@ -262,8 +262,8 @@ class _Run:
     def checks_for(self, kind: str) -> list[str]:
         found = ["ndjson" if kind == "fhir-ndjson" else "xml" if kind == "fhir-xml" else "json"]
         if self.have_models:
-            found += [MODEL_CHECK, "code-bindings", "reference-types"]
-        found += list(OUR_CHECKS)
+            found += [_MODEL_CHECK, "code-bindings", "reference-types"]
+        found += list(_OUR_CHECKS)
         if kind != "fhir-ndjson":
             found.append("bundle")
         return found
