@@ -17,7 +17,7 @@ def population(members: int, seed: int) -> cdg.Dataset:
 
 
 #: (members, seed) of the populations whose files are checked structurally and round-tripped.
-SIZES = [(60, 1), (250, 7), (1500, 23)]
+SIZES = [(40, 1), (120, 7), (1500, 23)]
 #: The populations validated with pyx12 too (it reads ~3,500 segments a second).
 PYX12_SIZES = SIZES[:2]
 

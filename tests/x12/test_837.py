@@ -196,7 +196,7 @@ def _check_line(line: dict, src: dict, sub: str, fmt: str) -> None:
 
 def test_edge_cases_are_in_the_validated_populations() -> None:
     """The pyx12-validated populations hold dependents, uncovered, corrected and inpatient claims."""
-    ds = population(250, 7)
+    ds = population(120, 7)
     claims = ds.tables["claims"].to_pylist()
     coverages = {c["coverage_id"]: c for c in ds.tables["coverages"].to_pylist()}
     assert any(c["frequency_code"] == "7" for c in claims)
@@ -213,7 +213,7 @@ def test_edge_cases_are_in_the_validated_populations() -> None:
 
 def test_claims_split_into_interchanges(tmp_path: Path) -> None:
     """claims_per_interchange caps each interchange; control numbers count from the start."""
-    ds = population(250, 7)
+    ds = population(120, 7)
     options = X12Options(claims_per_interchange=7, interchange_control_start=500)
     files = write(ds, tmp_path, X12Format("x12-837p", options=options))
     numbers = []
@@ -243,7 +243,7 @@ def test_custom_delimiters_and_newlines(tmp_path: Path) -> None:
         sender_id="MYSUBMITTER",
         sender_qualifier="30",
     )
-    files = write(population(60, 1), tmp_path, X12Format("x12-837i", options=options))
+    files = write(population(40, 1), tmp_path, X12Format("x12-837i", options=options))
     for data in files.values():
         text = data.decode()
         assert text.count("'\n") == text.count("'")
@@ -255,7 +255,7 @@ def test_custom_delimiters_and_newlines(tmp_path: Path) -> None:
 
 def test_more_than_100_claims_per_patient(tmp_path: Path) -> None:
     """A patient with 250 claims in one interchange gets a new 2000B every 100 claims."""
-    ds = population(60, 1)
+    ds = population(40, 1)
     tables = dict(ds.tables)
     claims = tables["claims"]
     pick = next(i for i, (t, c) in enumerate(zip(claims["claim_type"].to_pylist(),

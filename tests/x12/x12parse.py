@@ -110,7 +110,10 @@ def check_envelopes(doc: Document, version: str) -> None:
         assert ic.ge[1] == str(len(ic.transactions)) and ic.ge[2] == ic.gs[6]
         for t in ic.transactions:
             st, se = t.segments[0], t.segments[-1]
-            assert st[3] == ic.gs[8], "ST03 equals GS08"
+            if st[1] == "835":
+                assert len(st.elements) == 3, "the 835 guide marks ST03 Not Used"
+            else:
+                assert st[3] == ic.gs[8], "ST03 equals GS08"
             assert se[1] == str(len(t.segments)), "SE01 counts ST through SE"
             assert se[2] == st[2]
             assert 4 <= len(st[2]) <= 9

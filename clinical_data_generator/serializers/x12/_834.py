@@ -24,7 +24,17 @@ from ._context import Context, gather, index_of
 from ._envelope import TIME
 from ._layout import Layout, string_bytes, string_offsets
 from ._spool import Spool
-from ._text import ccyymmdd, const, digits_only, pick, present, rows, run_starts, vocabulary
+from ._text import (
+    ccyymmdd,
+    const,
+    digits_only,
+    join_present,
+    pick,
+    present,
+    rows,
+    run_starts,
+    vocabulary,
+)
 
 __all__ = ["writer"]
 
@@ -211,8 +221,7 @@ class Writer834:
             _pair(syn.element, "CP", digits_only(m["mobile_phone"])),
             _pair(syn.element, "EM", c.clean(m["email"], 256, upper=False)),
         ]
-        contact = pc.binary_join_element_wise(*phones, syn.element, null_handling="skip")
-        contact = pc.if_else(pc.equal(pc.utf8_length(contact), 0), None, contact)
+        contact = join_present(phones, syn.element)
         s["PER"] = lay.add(present(contact))
         s["N3"] = lay.add()
         s["N4"] = lay.add()

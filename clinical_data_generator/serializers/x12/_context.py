@@ -16,7 +16,7 @@ from .._registry import DocumentSink, WritableStream
 from ._envelope import ControlNumbers, Envelope
 from ._options import X12Options
 from ._segments import Syntax
-from ._text import clean, digits_only
+from ._text import clean, digits_only, join_present
 
 __all__ = ["DEFAULT_PARTNER", "Context", "gather", "index_of"]
 
@@ -88,9 +88,11 @@ class Context:
             stream = self._files[key] = self.sink.open(f"{key}.x12")
         return stream
 
-    def envelope(self, functional_id: str, transaction_id: str, version: str) -> Envelope:
+    def envelope(
+        self, functional_id: str, transaction_id: str, version: str, *, st03: bool = True
+    ) -> Envelope:
         """Envelope builder dated ``as_of``."""
-        return Envelope(self.options, functional_id, transaction_id, version, self.as_of)
+        return Envelope(self.options, functional_id, transaction_id, version, self.as_of, st03)
 
     def partners(self, payer_code: str, *, payer_sends: bool) -> tuple[str, str]:
         """ISA06/ISA08 ids: the payer on its side, the clearinghouse on the other."""
@@ -143,9 +145,7 @@ class Context:
         person = pc.equal(p["entity_type"], "individual")
         last = pc.if_else(person, p["last_name"], p["organization_name"])
         last = pc.coalesce(last, p["name"])
-        zip9 = pc.binary_join_element_wise(
-            digits_only(p["zip"]), digits_only(p["zip4"]), "", null_handling="skip"
-        )
+        zip9 = join_present([digits_only(p["zip"]), digits_only(p["zip4"])], "")
         return pa.table(
             {
                 "provider_id": p["provider_id"].combine_chunks(),

@@ -70,6 +70,7 @@ class Envelope:
     transaction_id: str
     version: str
     date: dt.date
+    st03: bool = True  # the 835 guide marks ST03 Not Used
 
     def isa(self, control: int, sender: str, receiver: str) -> str:
         """ISA: every element at its fixed width (ISA is 106 characters with its terminator)."""
@@ -114,9 +115,10 @@ class Envelope:
         )
 
     def st(self, control: int) -> str:
-        """ST: ST03 equals GS08."""
+        """ST: ST03 equals GS08 (where the guide uses ST03)."""
         e = self.options.element_separator
-        return e.join(["ST", self.transaction_id, f"{control:04d}", self.version])
+        fields = ["ST", self.transaction_id, f"{control:04d}"]
+        return e.join([*fields, self.version] if self.st03 else fields)
 
     def se(self, segments: int, control: int) -> str:
         """SE: SE01 counts ST through SE."""

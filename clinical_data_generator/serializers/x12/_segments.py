@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._options import X12Options
-from ._text import const, null_if_empty
+from ._text import const, join_present, null_if_empty
 
 __all__ = ["Element", "Syntax"]
 
@@ -46,8 +46,7 @@ class Syntax:
         arrays = [const(v, n) if isinstance(v, str) else v for v in values if v is not None]
         if not arrays:
             return pa.nulls(n, pa.string())
-        joined = pc.binary_join_element_wise(*arrays, self.repetition, null_handling="skip")
-        return null_if_empty(joined)
+        return null_if_empty(join_present(arrays, self.repetition))
 
 
 def _join(n: int, parts: list[Element], sep: str, *, empty_is_null: bool = False) -> pa.Array:

@@ -22,6 +22,7 @@ __all__ = [
     "const",
     "digits_only",
     "integer",
+    "join_present",
     "money",
     "null_if_empty",
     "civil",
@@ -224,3 +225,16 @@ def pick(mask: np.ndarray, yes: str | None, no: str | None) -> pa.Array:
 def vocabulary(index: np.ndarray, values: tuple[str | None, ...]) -> pa.Array:
     """``values[index]`` as a string column, built with one ``take``."""
     return pa.array(values, pa.string()).take(pa.array(index))
+
+
+def join_present(parts: list[pa.Array], sep: str) -> pa.Array:
+    """Join the non-null values of each row with ``sep``; null where every part is null.
+
+    ``binary_join_element_wise(..., null_handling="skip")`` would do this, but pyarrow 26
+    drops the rows where every part is null (the output comes back shorter than the input),
+    so the skipping is done with ``coalesce`` instead.
+    """
+    acc = parts[0]
+    for part in parts[1:]:
+        acc = pc.coalesce(pc.binary_join_element_wise(acc, part, sep), acc, part)
+    return acc
