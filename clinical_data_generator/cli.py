@@ -256,7 +256,7 @@ def formats() -> None:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code instead of exiting (for tests and embedding)."""
     try:
-        main.main(
+        result = main.main(
             args=list(argv) if argv is not None else None, prog_name="cdg", standalone_mode=False
         )
     except click.ClickException as exc:
@@ -266,4 +266,4 @@ def run(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.Abort:
         return 1
-    return 0
+    return result if isinstance(result, int) else 0

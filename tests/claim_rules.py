@@ -43,6 +43,14 @@ def check_claims(ds: cdg.Dataset, as_of: dt.date) -> None:
 
     procedures = _rows(t["procedures"])
     assert len({p["procedure_id"] for p in procedures}) == len(procedures)
+    doses = (
+        {r["immunization_id"]: r for r in _rows(t["immunizations"])} if "immunizations" in t else {}
+    )
+    for p in procedures:
+        if p["immunization_id"] is not None and doses:
+            # Vaccine product and administration bill the dose at its vaccination visit.
+            assert doses[p["immunization_id"]]["encounter_id"] == p["encounter_id"], p
+            assert p["category"] in ("vaccine", "vaccine_admin"), p
     for p in procedures:
         e = encounters[p["encounter_id"]]
         assert p["member_id"] == e["member_id"]

@@ -219,6 +219,7 @@ def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) ->
     _resolves(
         e["reason_condition_id"], ds.tables["conditions"]["condition_id"], "encounters.reason"
     )
+    _check_vaccination_visits(ds)
     providers = {p["provider_id"]: p["entity_type"] for p in ds.tables["providers"].to_pylist()}
     birth = dict(zip(m["member_id"].to_pylist(), m["birth_date"].to_pylist(), strict=True))
     spans: dict[str, list[dict[str, object]]] = {}
@@ -226,7 +227,7 @@ def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) ->
         spans.setdefault(cov["member_id"], []).append(cov)
     reasons = {r["condition_id"]: r for r in ds.tables["conditions"].to_pylist()}
     pos = {"office": "11", "telehealth": "10", "urgent_care": "20", "emergency": "23",
-           "outpatient": "22", "inpatient": "21", "lab": "81"}  # fmt: skip
+           "outpatient": "22", "inpatient": "21", "lab": "81", "vaccination": "11"}  # fmt: skip
     try:
         window = as_of.replace(year=as_of.year - history_years)
     except ValueError:
@@ -237,7 +238,7 @@ def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) ->
             stays.setdefault(r["member_id"], []).append((r["start_date"], r["end_date"]))
     for r in e.to_pylist():
         start, end = r["start_date"], r["end_date"]
-        if r["encounter_class"] != "inpatient":
+        if r["encounter_class"] not in ("inpatient", "vaccination"):
             for admitted, discharged in stays.get(r["member_id"], []):
                 assert not admitted < start <= discharged, "a visit during an inpatient stay"
         assert max(window, birth[r["member_id"]]) <= start <= end < as_of, "encounter dates"
@@ -253,14 +254,38 @@ def check_encounters(ds: cdg.Dataset, as_of: dt.date, history_years: int = 1) ->
         inpatient = r["encounter_class"] == "inpatient"
         for field in ("admission_type", "admission_source", "discharge_status"):
             assert (r[field] is not None) == inpatient
-        reason = reasons[r["reason_condition_id"]]
-        assert reason["member_id"] == r["member_id"] and reason["code"] == r["reason_code"]
-        assert reason["onset_date"] <= start, "a visit for a condition that had not begun"
+        if r["encounter_class"] == "vaccination":
+            assert r["reason_condition_id"] is None and r["reason_code"] == "Z23"
+        else:
+            reason = reasons[r["reason_condition_id"]]
+            assert reason["member_id"] == r["member_id"] and reason["code"] == r["reason_code"]
+            assert reason["onset_date"] <= start, "a visit for a condition that had not begun"
         covering = [
             c["coverage_id"] for c in spans.get(r["member_id"], [])
             if c["effective_date"] <= start and (c["termination_date"] is None or start <= c["termination_date"])
         ]  # fmt: skip
         assert covering == ([r["coverage_id"]] if r["coverage_id"] else []), "coverage link"
+
+
+def _check_vaccination_visits(ds: cdg.Dataset) -> None:
+    """Each vaccination visit is one member-day of doses; doses in the window link to it."""
+    if "immunizations" not in ds.tables:
+        return
+    visits = {
+        r["encounter_id"]: r
+        for r in ds.tables["encounters"].to_pylist()
+        if r["encounter_class"] == "vaccination"
+    }
+    linked: set[str] = set()
+    for dose in ds.tables["immunizations"].to_pylist():
+        if dose["encounter_id"] is None:
+            continue
+        visit = visits[dose["encounter_id"]]
+        assert visit["member_id"] == dose["member_id"]
+        assert visit["start_date"] == dose["occurrence_date"]
+        assert visit["rendering_provider_id"] == dose["provider_id"]
+        linked.add(dose["encounter_id"])
+    assert linked == set(visits), "a vaccination visit without doses"
 
 
 def check_no_empty_strings(ds: cdg.Dataset) -> None:

@@ -221,6 +221,13 @@ def drg_choices() -> DRGChoices:
 
 
 @functools.cache
+def cvx_products() -> dict[str, str]:
+    """CVX code -> the CPT code of the vaccine product."""
+    t = read_table("cvx.csv", {"cvx": pa.string(), "cpt": pa.string()})
+    return dict(zip(t["cvx"].to_pylist(), t["cpt"].to_pylist(), strict=True))
+
+
+@functools.cache
 def pcs_titles() -> dict[str, str]:
     """ICD-10-PCS code -> title, for the codes we use."""
     t = read_table("icd10pcs.csv", {"code": pa.string()})

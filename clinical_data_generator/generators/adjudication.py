@@ -138,7 +138,9 @@ def decide(
                                    plan_cols["copay_specialist"], plan_cols["copay_urgent_care"],
                                    plan_cols["copay_emergency"]])  # fmt: skip
     copay_due = copay_table[facts.plan, facts.copay_kind]
-    preventive = facts.category == billing_data.CATEGORIES.index("preventive")
+    # Preventive services and vaccines cost the member nothing (ACA preventive coverage).
+    preventive = np.isin(facts.category, [billing_data.CATEGORIES.index(c)
+                                          for c in ("preventive", "vaccine", "vaccine_admin")])  # fmt: skip
     copay_line = (copay_due > 0) & ~denied_line & ~preventive
     copay = np.where(copay_line, np.minimum(copay_due, allowed), 0)
     eligible = np.where(~denied_line & ~preventive & ~copay_line, allowed, 0)

@@ -10,6 +10,7 @@ age and sex; acute problems become ``conditions`` rows of category encounter-dia
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import attrs
 import numpy as np
@@ -25,7 +26,7 @@ from ._context import BlockContext
 from .conditions import ConditionBlock
 from .members import MemberBlock
 
-__all__ = ["EncounterBlock", "EncounterGenerator"]
+__all__ = ["EncounterBlock", "EncounterGenerator", "VaccinationVisits"]
 
 _DAYS_PER_YEAR = 365.2425
 _MAX_PER_MEMBER = 999  # three-digit sequence in encounter_id
@@ -33,7 +34,9 @@ _MAX_PER_MEMBER = 999  # three-digit sequence in encounter_id
 _PROBLEM_SETTING = {
     "office": "office", "telehealth": "telehealth", "urgent_care": "urgent_care",
     "emergency": "emergency", "outpatient": "office", "inpatient": "inpatient", "lab": "lab",
+    "vaccination": "office",
 }  # fmt: skip
+_VACCINATION_REASON = "Z23"  # Encounter for immunization
 _FOLLOW_UP_CLASSES = ("office", "telehealth", "lab")
 
 
@@ -88,9 +91,18 @@ class EncounterGenerator:
         return np.datetime64(start, "D")
 
     def block(
-        self, ctx: BlockContext, members: MemberBlock, coverages: pa.Table, chronic: ConditionBlock
+        self,
+        ctx: BlockContext,
+        members: MemberBlock,
+        coverages: pa.Table,
+        chronic: ConditionBlock,
+        vaccinations: VaccinationVisits | None = None,
     ) -> EncounterBlock:
-        """Generate the encounters of the members of one block."""
+        """Generate the encounters of the members of one block.
+
+        ``vaccinations`` adds a visit of class ``vaccination`` per member and day a vaccine was
+        given (reason Z23), rendered by the vaccinator.
+        """
         rng = stream(ctx.seed, "encounters", ctx.block)
         rates = encounter_data.encounter_rates()
         n = members.birth_date.size
@@ -127,8 +139,18 @@ class EncounterGenerator:
             np.minimum(stay, (as_of - np.timedelta64(1, "D") - start).astype(np.int64)),
             0,
         )
+        # Vaccination visits come from the immunizations given inside the window.
+        vaccinator = np.full(member.size, -1, np.int64)
+        if vaccinations is not None:
+            member = np.concatenate([member, vaccinations.member])
+            cls = np.concatenate([cls, np.full(vaccinations.member.size, classes)])
+            start = np.concatenate([start, vaccinations.day.astype("datetime64[D]")])
+            stay = np.concatenate([stay, np.zeros(vaccinations.member.size, np.int64)])
+            inpatient = np.concatenate([inpatient, np.zeros(vaccinations.member.size, bool)])
+            vaccinator = np.concatenate([vaccinator, vaccinations.provider])
         order = np.lexsort((cls, start, member))
         member, cls, start, stay = member[order], cls[order], start[order], stay[order]
+        vaccinator = vaccinator[order]
         # Nobody visits an office while admitted: drop other visits after an admission day and
         # up to its discharge. A running maximum of (member, discharge day) keys finds, for each
         # row, the latest discharge among the member's earlier rows.
@@ -138,23 +160,33 @@ class EncounterGenerator:
         last_discharge = np.maximum.accumulate(member * span + discharge) - member * span
         previous = np.concatenate([[-span // 2], last_discharge[:-1]])
         same_member = np.concatenate([[False], member[1:] == member[:-1]])
-        during_stay = same_member & (previous >= day) & ~inpatient[order]
-        member, cls, start, stay = (a[~during_stay] for a in (member, cls, start, stay))
+        # (Vaccines given in hospital keep their visit: the immunization links to it.)
+        during_stay = same_member & (previous >= day) & ~inpatient[order] & (cls < classes)
+        member, cls, start, stay, vaccinator = (
+            a[~during_stay] for a in (member, cls, start, stay, vaccinator)
+        )
         first_of_member = np.searchsorted(member, member, side="left")
         sequence = np.arange(member.size) - first_of_member + 1
         keep = sequence <= _MAX_PER_MEMBER
-        member, cls, start, stay, sequence = (a[keep] for a in (member, cls, start, stay, sequence))
+        member, cls, start, stay, sequence, vaccinator = (
+            a[keep] for a in (member, cls, start, stay, sequence, vaccinator)
+        )
         rows = member.size
         end = start + stay.astype("timedelta64[D]")
 
         member_ids = members.table["member_id"].combine_chunks()
         ids = arrow.take(member_ids, member)
         encounter_id = arrow.fixed(rows, arrow.chars(ids, 10), "-E", arrow.digit_chars(sequence, 3))
-        class_name = np.asarray(rates.classes)[cls]
+        all_classes = (*rates.classes, "vaccination")
+        class_name = np.asarray(all_classes)[cls]
 
         providers = _providers(
             stream(ctx.seed, "encounters.providers", ctx.block), ctx, members, member, class_name
         )
+        # The vaccinator gives the shot and bills through their organisation.
+        vaccination = vaccinator >= 0
+        providers.rendering[vaccination] = vaccinator[vaccination]
+        providers.billing[vaccination] = ctx.reference.provider_org[vaccinator[vaccination]]
         coverage = _coverage_rows(coverages, member_ids, member, start)
         reason, acute = self._reasons(stream(ctx.seed, "encounters.reasons", ctx.block), ctx, members,
                                       chronic, member, class_name, start, encounter_id)  # fmt: skip
@@ -166,10 +198,10 @@ class EncounterGenerator:
         columns = {
             "encounter_id": encounter_id,
             "member_id": ids,
-            "encounter_class": arrow.codes(rates.classes, cls),
+            "encounter_class": arrow.codes(all_classes, cls),
             "start_date": arrow.dates(start),
             "end_date": arrow.dates(end),
-            "place_of_service": arrow.codes(rates.place_of_service, cls),
+            "place_of_service": arrow.codes((*rates.place_of_service, "11"), cls),
             "reason_code": arrow.take(icd.codes, reason.code_row),
             "reason_display": arrow.take(icd.titles, reason.code_row),
             "billing_provider_id": arrow.take(ref.provider_ids, providers.billing),
@@ -209,6 +241,7 @@ class EncounterGenerator:
         # The member's chronic conditions are consecutive rows of ``chronic`` (member-major).
         first = np.searchsorted(chronic.member, np.arange(n), side="left")
         count = np.bincount(chronic.member, minlength=n)
+        vaccination = class_name == "vaccination"
         follow_up = (
             np.isin(class_name, _FOLLOW_UP_CLASSES)
             & (count[member] > 0)
@@ -230,15 +263,17 @@ class EncounterGenerator:
         code_row = np.where(
             follow_up, chronic.code_row[pick] if chronic.code_row.size else 0, acute_code
         )
+        code_row = np.where(vaccination, _vaccination_code_row(), code_row)
 
-        acute_rows = np.flatnonzero(~follow_up)
+        acute = ~follow_up & ~vaccination
+        acute_rows = np.flatnonzero(acute)
         acute_ids = arrow.take(encounter_id, acute_rows)
         acute_condition_id = arrow.join(acute_ids, "-D")
         chronic_ids = chronic.table["condition_id"].combine_chunks()
         condition_id = pc.if_else(
             pa.array(follow_up),
             arrow.take(chronic_ids, pick) if len(chronic_ids) else pa.nulls(rows, pa.string()),
-            arrow.scatter(~follow_up, acute_condition_id),
+            arrow.scatter(acute, acute_condition_id),
         )
         icd = refdata.icd10cm()
         onset = start[acute_rows]
@@ -262,6 +297,21 @@ class EncounterGenerator:
             schema=arrow_schema(Condition),
         )
         return _Reasons(code_row, condition_id), acute
+
+
+@functools.cache
+def _vaccination_code_row() -> int:
+    codes = refdata.icd10cm().codes.to_pylist()
+    return codes.index(_VACCINATION_REASON)
+
+
+@attrs.frozen
+class VaccinationVisits:
+    """Immunization visits to add: member position, day and vaccinator (provider row)."""
+
+    member: np.ndarray
+    day: np.ndarray
+    provider: np.ndarray
 
 
 @attrs.frozen

@@ -368,6 +368,7 @@ def _table(ctx: BlockContext, members: MemberBlock, coverages: pa.Table, d: _Dra
         "status": pa.repeat(pa.scalar("completed", pa.string()), size),
         "no_insurance": pa.array(_uninsured(members, coverages, member, day), pa.bool_()),
         "vaccine_type": group_names,
+        "encounter_id": pa.nulls(size, pa.string()),  # filled by the population (visits)
         "site": arrow.choose(~oral, site, None),
     }
     return pa.table(columns, schema=arrow_schema(Immunization))

@@ -30,7 +30,7 @@ from .encounters import EncounterBlock
 __all__ = ["InquiryGenerator"]
 
 _SERVICE_TYPE = {"office": "98", "telehealth": "98", "urgent_care": "UC", "emergency": "86",
-                 "outpatient": "50", "inpatient": "48", "lab": "5"}  # fmt: skip
+                 "outpatient": "50", "inpatient": "48", "lab": "5", "vaccination": "1"}  # fmt: skip
 _MAX_PER_MEMBER = 99
 
 

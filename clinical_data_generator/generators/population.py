@@ -29,10 +29,10 @@ from ._context import BlockContext, Reference
 from .claims import ClaimGenerator
 from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
-from .encounters import EncounterGenerator
+from .encounters import EncounterBlock, EncounterGenerator, VaccinationVisits
 from .immunizations import ImmunizationGenerator
 from .inquiries import InquiryGenerator
-from .members import BLOCK_MEMBERS, MemberGenerator
+from .members import BLOCK_MEMBERS, MemberBlock, MemberGenerator
 from .payers import PayerGenerator
 from .procedures import procedures
 from .providers import ProviderGenerator
@@ -150,9 +150,11 @@ class Population:
         # encounters need coverage rows and the chronic conditions.
         inquiries = any(name in wanted for name in INQUIRY_TABLES)
         billing = inquiries or any(name in wanted for name in BILLING_TABLES)
-        events = "encounters" in wanted or "conditions" in wanted or billing
+        # Immunizations link to the vaccination encounters their doses create.
+        events = any(name in wanted for name in ("encounters", "conditions", "immunizations"))
+        events = events or billing
         coverages = self.coverage_generator.block(
-            ctx, members, rows="coverages" in wanted or events or "immunizations" in wanted
+            ctx, members, rows="coverages" in wanted or events
         )
         # A plan change moves the member's current plan to the second span's plan.
         plan_ids = ctx.reference.plan_ids.take(
@@ -168,19 +170,27 @@ class Population:
             out["coverages"] = coverages.table
         if events:
             assert coverages.table is not None
+            doses = self.immunization_generator.block(ctx, members, coverages.table)
+            window = self.encounter_generator.window_start(ctx.as_of)
+            shots = _vaccination_visits(ctx, members, doses, window)
             chronic = self.condition_generator.block(ctx, members)
-            visits = self.encounter_generator.block(ctx, members, coverages.table, chronic)
+            visits = self.encounter_generator.block(
+                ctx, members, coverages.table, chronic, shots.visits
+            )
+            dose_encounter = _dose_encounters(visits, shots)
+            out["immunizations"] = doses.set_column(
+                doses.schema.get_field_index("encounter_id"),
+                doses.schema.field("encounter_id"),
+                _optional(visits.table["encounter_id"].combine_chunks(), dose_encounter),
+            )
             out["encounters"] = visits.table
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
             if billing:
-                services = procedures(ctx, members, visits)
+                services = procedures(ctx, members, visits, doses, dose_encounter)
                 bills = self.claim_generator.block(ctx, coverages.table, visits, chronic, services)
                 out.update(bills)
                 if inquiries:
                     out.update(self.inquiry_generator.block(ctx, coverages.table, visits, bills))
-        if "immunizations" in wanted:
-            assert coverages.table is not None
-            out["immunizations"] = self.immunization_generator.block(ctx, members, coverages.table)
         return {name: out[name] for name in wanted}
 
     def iter_blocks(
@@ -314,6 +324,48 @@ def _merge_conditions(chronic: pa.Table, acute: pa.Table, members: pa.Table) -> 
     onset = both["onset_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     order = np.lexsort((np.arange(both.num_rows), onset * kind, kind, position))
     return both.take(pa.array(order)).combine_chunks()
+
+
+@attrs.frozen
+class _Shots:
+    visits: VaccinationVisits
+    dose_member: np.ndarray  # per immunization row: member position
+    dose_day: np.ndarray  # per immunization row: day number
+    in_window: np.ndarray  # per immunization row
+
+
+def _vaccination_visits(
+    ctx: BlockContext, members: MemberBlock, doses: pa.Table, window: np.datetime64
+) -> _Shots:
+    """One vaccination visit per member and day with doses inside the encounter window."""
+    member_ids = members.table["member_id"]
+    member = pc.index_in(doses["member_id"], value_set=member_ids).to_numpy().astype(np.int64)
+    day = doses["occurrence_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    provider_ids = ctx.reference.provider_ids
+    provider = pc.index_in(doses["provider_id"], value_set=provider_ids).to_numpy().astype(np.int64)
+    as_of = np.datetime64(ctx.as_of, "D").astype(np.int64)
+    in_window = (day >= window.astype(np.int64)) & (day < as_of)  # visits end before as_of
+    rows = np.flatnonzero(in_window)
+    key = member[rows] * (1 << 20) + (day[rows] - window.astype(np.int64))
+    new = np.concatenate([[True], key[1:] != key[:-1]]) if key.size else np.zeros(0, bool)
+    first = rows[new]  # rows are member-major and by date, so equal keys are adjacent
+    visits = VaccinationVisits(member[first], day[first].astype("datetime64[D]"), provider[first])
+    return _Shots(visits, member, day, in_window)
+
+
+def _dose_encounters(visits: EncounterBlock, shots: _Shots) -> np.ndarray:
+    """Row of ``encounters`` of each dose's vaccination visit, or -1."""
+    rows = np.flatnonzero(visits.class_name == "vaccination")
+    start = visits.table["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    key = visits.member[rows] * (1 << 24) + (start[rows] + (1 << 23))
+    dose_key = shots.dose_member * (1 << 24) + (shots.dose_day + (1 << 23))
+    at = np.minimum(np.searchsorted(key, dose_key), max(key.size - 1, 0))
+    found = shots.in_window & (key.size > 0) & (key[at] == dose_key if key.size else False)
+    return np.where(found, rows[at] if rows.size else -1, -1)
+
+
+def _optional(values: pa.Array, rows: np.ndarray) -> pa.Array:
+    return values.take(pa.array(np.maximum(rows, 0), pa.int64(), mask=rows < 0))
 
 
 def _select(tables: Sequence[str] | str | None, among: tuple[str, ...]) -> tuple[str, ...]:

@@ -56,8 +56,18 @@ class ProcedureBlock:
     pcs: np.ndarray  # per encounter: procedures row of the ICD-10-PCS operation, or -1
 
 
-def procedures(ctx: BlockContext, members: MemberBlock, visits: EncounterBlock) -> ProcedureBlock:
-    """Draw the services of every encounter of one block."""
+def procedures(
+    ctx: BlockContext,
+    members: MemberBlock,
+    visits: EncounterBlock,
+    doses: pa.Table | None = None,
+    dose_encounter: np.ndarray | None = None,
+) -> ProcedureBlock:
+    """Draw the services of every encounter of one block.
+
+    ``doses`` (immunizations rows) with ``dose_encounter`` (their vaccination encounter row or
+    -1) add the vaccine product and administration lines of vaccination visits.
+    """
     rng = stream(ctx.seed, "procedures", ctx.block)
     enc = visits.table
     n = enc.num_rows
@@ -115,15 +125,75 @@ def procedures(ctx: BlockContext, members: MemberBlock, visits: EncounterBlock) 
     units = np.concatenate([units, np.ones(visit[0].size, np.int64)])
     day = np.concatenate([day, visit[1]])
     end_day = np.concatenate([end_day, visit[1]])
+    immunization = np.full(encounter.size, -1, np.int64)
+    if doses is not None and dose_encounter is not None:
+        shot = _vaccine_lines(doses, dose_encounter, members, visits)
+        encounter = np.concatenate([encounter, shot[0]])
+        order = np.concatenate([order, 2000 + shot[1]])
+        code = np.concatenate([code, shot[2]])
+        size = shot[0].size
+        claim_type = np.concatenate([claim_type, np.zeros(size, np.int64)])
+        modifier = np.concatenate([modifier, np.full(size, -1)])
+        revenue = np.concatenate([revenue, np.full(size, -1)])
+        units = np.concatenate([units, np.ones(size, np.int64)])
+        day = np.concatenate([day, np.zeros(size, np.int64)])
+        end_day = np.concatenate([end_day, np.zeros(size, np.int64)])
+        immunization = np.concatenate([immunization, shot[3]])
     sort = np.lexsort((order, claim_type, encounter))
-    lines = [a[sort] for a in (encounter, claim_type, code, revenue, modifier, units, day, end_day)]
-    encounter, claim_type, code, revenue, modifier, units, day, end_day = lines
+    lines = [a[sort] for a in (encounter, claim_type, code, revenue, modifier, units, day, end_day,
+                               immunization)]  # fmt: skip
+    encounter, claim_type, code, revenue, modifier, units, day, end_day, immunization = lines
 
     drg, surgical_code = _drgs(rng, enc, stays)
+    imm_ids = doses["immunization_id"].combine_chunks() if doses is not None else None
     return _procedure_rows(
         ctx, enc, members, member, start, encounter, claim_type, code, revenue, modifier, units,
-        day, end_day, drg, surgical_code,
+        day, end_day, drg, surgical_code, immunization, imm_ids,
     )  # fmt: skip
+
+
+def _vaccine_lines(
+    doses: pa.Table, dose_encounter: np.ndarray, members: MemberBlock, visits: EncounterBlock
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per dose given at a vaccination visit: an administration line then the product line.
+
+    Administration: 90480 for COVID-19 vaccines; 90460 (with counselling) under 19; G0008 /
+    G0009 for influenza / pneumococcal vaccines from 65 (Medicare's codes); else 90471 for a
+    visit's first dose and 90472 for each further one.
+    """
+    cat = billing_data.catalogue()
+    rows = np.flatnonzero(dose_encounter >= 0)
+    encounter = dose_encounter[rows]
+    product = _products(doses, rows)
+    group = np.asarray(doses["vaccine_group"].take(pa.array(rows)).to_numpy(zero_copy_only=False))
+    start = visits.table["start_date"].to_numpy().astype("datetime64[D]")[encounter]
+    age = age_on(members.birth_date[visits.member[encounter]], start)
+    first_of_visit = (
+        np.concatenate([[True], encounter[1:] != encounter[:-1]])
+        if rows.size
+        else np.zeros(0, bool)
+    )
+    index = cat.index
+    admin = np.select(
+        [group == "COVID-19", age < 19, (age >= 65) & (group == "Influenza"),
+         (age >= 65) & (group == "Pneumococcal"), first_of_visit],
+        [index["90480"], index["90460"], index["G0008"], index["G0009"], index["90471"]],
+        index["90472"],
+    )  # fmt: skip
+    rank = ranks(np.bincount(np.searchsorted(np.unique(encounter), encounter)))
+    both = np.repeat(np.arange(rows.size), 2)
+    kind = np.tile([0, 1], rows.size)
+    code = np.where(kind == 0, admin[both], product[both])
+    return encounter[both], rank[both] * 2 + kind, code, rows[both]
+
+
+def _products(doses: pa.Table, rows: np.ndarray) -> np.ndarray:
+    """Catalogue row of the CPT product code of each dose's CVX."""
+    cat = billing_data.catalogue()
+    mapping = billing_data.cvx_products()
+    cvx = doses["cvx"].take(pa.array(rows)).to_numpy(zero_copy_only=False)
+    names, inverse = np.unique(cvx.astype(str), return_inverse=True)
+    return np.array([cat.index[mapping[str(c)]] for c in names] or [0], np.int64)[inverse]
 
 
 def _per_day(charges: billing_data.FacilityCharges, code: str) -> bool:
@@ -200,6 +270,8 @@ def _procedure_rows(
     end_day: np.ndarray,
     drg: np.ndarray,
     surgical_code: list[str | None],
+    immunization: np.ndarray,
+    immunization_ids: pa.Array | None,
 ) -> ProcedureBlock:
     """One procedures row per service.
 
@@ -207,7 +279,8 @@ def _procedure_rows(
     an imaging study) is the same procedure.
     """
     cat = billing_data.catalogue()
-    key = encounter * (1 << 20) + (code + 1) * 4096 + day
+    # Same encounter, code and day: one service; each dose's lines stay their own services.
+    key = (encounter * (1 << 20) + (code + 1) * 4096 + day) * (1 << 20) + immunization + 1
     coded = code >= 0
     # First line of each (encounter, code, day) among coded lines is the procedure.
     order = np.lexsort((claim_type, key))
@@ -271,7 +344,7 @@ def _procedure_rows(
             "diagnosis_code": arrow.take(enc["reason_code"].combine_chunks(), rows_enc),
             "modifier_1": _modifiers(mod),
             "modifier_2": pa.nulls(m, pa.string()),
-            "immunization_id": pa.nulls(m, pa.string()),
+            "immunization_id": _immunization_ids(immunization_ids, immunization, rows_line),
         },
         schema=arrow_schema(Procedure),
     )
@@ -279,6 +352,16 @@ def _procedure_rows(
                          procedure_of_line)  # fmt: skip
     del members, member
     return ProcedureBlock(table, lines, drg, pcs_row)
+
+
+def _immunization_ids(
+    ids: pa.Array | None, immunization: np.ndarray, rows_line: np.ndarray
+) -> pa.Array:
+    """The dose each vaccine product or administration procedure bills for."""
+    if ids is None:
+        return pa.nulls(rows_line.size, pa.string())
+    dose = np.where(rows_line >= 0, immunization[np.maximum(rows_line, 0)], -1)
+    return ids.take(pa.array(np.maximum(dose, 0), pa.int64(), mask=dose < 0))
 
 
 def _merge(mask: np.ndarray, when_true: pa.Array, otherwise: pa.Array) -> pa.Array:

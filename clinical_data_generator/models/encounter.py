@@ -21,7 +21,9 @@ class Encounter:
     )
     member_id: str = column(pa.string(), "The patient.")
     encounter_class: str = column(
-        pa.string(), "office, telehealth, urgent_care, emergency, outpatient, inpatient or lab."
+        pa.string(),
+        "office, telehealth, urgent_care, emergency, outpatient, inpatient, lab or vaccination "
+        "(one per member and day vaccines were given, see immunizations.encounter_id).",
     )
     start_date: dt.date = column(pa.date32(), "Visit date, or admission date for inpatient stays.")
     end_date: dt.date = column(
@@ -35,8 +37,11 @@ class Encounter:
     )
     reason_display: str = column(pa.string(), "ICD-10-CM title of the primary diagnosis.")
     billing_provider_id: str = column(pa.string(), "Organisation that bills for the encounter.")
-    reason_condition_id: str = column(
-        pa.string(), "The conditions row the visit was for (chronic follow-up or acute problem)."
+    reason_condition_id: str | None = column(
+        pa.string(),
+        "The conditions row the visit was for (chronic follow-up or acute problem); empty for "
+        "vaccination visits (reason Z23).",
+        nullable=True,
     )
     rendering_provider_id: str | None = column(
         pa.string(), "Practitioner who saw the patient (none for lab-only visits).", nullable=True

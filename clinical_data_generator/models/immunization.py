@@ -55,6 +55,12 @@ class Immunization:
     vaccine_type: str = column(
         pa.string(), "Legacy vaccine-encounter label: the vaccine group (e.g. Influenza)."
     )
+    encounter_id: str | None = column(
+        pa.string(),
+        "The vaccination encounter that billed the dose; empty for doses before the encounter "
+        "history window.",
+        nullable=True,
+    )
     site: str | None = column(
         pa.string(),
         "HL7 body site: LT/RT (thigh) before age 3, LA/RA (arm) from 3; empty for oral vaccines.",
