@@ -27,7 +27,9 @@ def _order_problems(data: dict[str, Any], obj: Any, path: str) -> list[str]:
     """Keys of ``data`` out of the FHIR element order of the validated model ``obj``."""
     cls = type(obj)
     position = {name: i for i, name in enumerate(cls.elements_sequence())}
-    keys = [k for k in data if k != "resourceType" and not (k == "url" and cls.__name__ == "Extension")]
+    keys = [
+        k for k in data if k != "resourceType" and not (k == "url" and cls.__name__ == "Extension")
+    ]
     problems = [f"{path}.{k}: not an element of {cls.__name__}" for k in keys if k not in position]
     ranks = [position[k] for k in keys if k in position]
     if ranks != sorted(ranks):
@@ -36,7 +38,9 @@ def _order_problems(data: dict[str, Any], obj: Any, path: str) -> list[str]:
     for key in keys:
         child = getattr(obj, fields.get(key, key), None)
         value = data[key]
-        pairs = zip(value, child or [], strict=False) if isinstance(value, list) else [(value, child)]
+        pairs = (
+            zip(value, child or [], strict=False) if isinstance(value, list) else [(value, child)]
+        )
         for v, c in pairs:
             if isinstance(v, dict) and hasattr(c, "elements_sequence"):
                 problems += _order_problems(v, c, f"{path}.{key}")
@@ -48,7 +52,9 @@ def ndjson(exported: Path) -> dict[str, list[dict[str, Any]]]:
     return read_ndjson(exported / "fhir-ndjson")
 
 
-def test_every_resource_validates_and_keeps_element_order(ndjson: dict[str, list[dict[str, Any]]]) -> None:
+def test_every_resource_validates_and_keeps_element_order(
+    ndjson: dict[str, list[dict[str, Any]]],
+) -> None:
     """Every resource parses with the fhir.resources R4B model of its type, in spec order (XML needs it)."""
     problems = []
     for kind, resources in ndjson.items():

@@ -70,7 +70,7 @@ def build_coverages(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSet
         }
         if subscriber == member:
             doc["subscriber"] = patient(member)
-        elif subscriber == household:
+        elif subscriber == household and household in card:
             # The dependent's RelatedPerson stands for their subscriber (see _patient.py).
             doc["subscriber"] = related(member)
         else:
