@@ -23,6 +23,7 @@ def generate(
     states: Sequence[str] | None = None,
     lines_of_business: Sequence[str] | None = None,
     dependents: bool = True,
+    conditions: Sequence[str] | None = None,
     payers: int = 4,
     member_generator: MemberGenerator | None = None,
     tables: Sequence[str] | None = None,
@@ -39,6 +40,8 @@ def generate(
         states: Restrict addresses to these two-letter state codes.
         lines_of_business: Restrict to commercial, individual, medicare and/or medicaid.
         dependents: Whether subscribers have covered spouses and children.
+        conditions: A condition cohort: only members who have all these chronic conditions
+            (e.g. ``["diabetes"]``), drawn directly (nothing is generated and discarded).
         payers: Number of fictional payers (1 to 50).
         member_generator: A configured :class:`MemberGenerator`, instead of ``min_age``,
             ``max_age``, ``states``, ``lines_of_business`` and ``dependents`` (giving both is an
@@ -56,7 +59,7 @@ def generate(
         True
     """
     cohort = {"min_age": min_age, "max_age": max_age, "states": states,
-              "lines_of_business": lines_of_business}  # fmt: skip
+              "lines_of_business": lines_of_business, "conditions": conditions}  # fmt: skip
     if member_generator is None:
         member_generator = MemberGenerator(**cohort, dependents=dependents)  # type: ignore[arg-type]
     else:

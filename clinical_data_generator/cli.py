@@ -28,6 +28,7 @@ _FLAGS = {
     "min_age": "--min-age",
     "max_age": "--max-age",
     "states": "--state",
+    "conditions": "--condition",
     "lines_of_business": "--line-of-business",
     "payers": "--payers",
     "tables": "--table",
@@ -45,7 +46,8 @@ _GENERATORS = {
     "provider_generator": cdg.ProviderGenerator,
 }
 _CONFIG_KEYS = {"members", "seed", "as_of", "formats", "out", "workers", "min_age", "max_age",
-                "states", "lines_of_business", "dependents", "payers", "tables", *_GENERATORS}  # fmt: skip
+                "states", "lines_of_business", "dependents", "conditions", "payers", "tables",
+                *_GENERATORS}  # fmt: skip
 
 
 def _usage(message: str) -> NoReturn:
@@ -139,6 +141,8 @@ def main() -> None:
 @click.option(
     "--dependents/--no-dependents", default=None, help="Cover spouses and children.  [default: on]"
 )
+@click.option("--condition", "conditions", multiple=True,
+              help="Cohort: only members with this chronic condition, e.g. diabetes (repeatable).")  # fmt: skip
 @click.option("--payers", type=int, help="Number of fictional payers (1-50).  [default: 4]")
 @click.option("--table", "tables", multiple=True, help="Only this table (repeatable); default all.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -188,7 +192,7 @@ def _population(options: dict[str, Any]) -> cdg.Population:
     generators = {
         name: _generator(name, options.pop(name)) for name in list(options) if name in _GENERATORS
     }
-    member_keys = ("min_age", "max_age", "states", "lines_of_business", "dependents")
+    member_keys = ("min_age", "max_age", "states", "lines_of_business", "dependents", "conditions")
     member_options = {k: options.pop(k) for k in member_keys if k in options}
     if member_options:
         if "member_generator" in generators:

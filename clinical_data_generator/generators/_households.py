@@ -33,6 +33,9 @@ class AgeRange:
 
     low: int = 0
     high: int = 105
+    # Relative weight per age 0..105 multiplying the population age structure (condition
+    # cohorts: how common the condition is at each age), or None.
+    weight: tuple[float, ...] | None = None
 
 
 @attrs.frozen
@@ -51,12 +54,16 @@ class Households:
         return int(self.start.size)
 
 
-def _adult_ages(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndarray:
+def _adult_ages(
+    rng: np.random.Generator, n: int, low: int, high: int, weight: tuple[float, ...] | None
+) -> np.ndarray:
     ages = np.arange(18, 106)
     weights = np.zeros(ages.size)
     for lo, hi, share in _ADULT_BANDS:
         band = (ages >= lo) & (ages <= hi)
         weights[band] = share / band.sum()
+    if weight is not None:
+        weights *= np.asarray(weight)[ages]
     weights[(ages < low) | (ages > high)] = 0.0  # callers guarantee 18 <= low <= high <= 105
     return ages[refdata.sample(rng, refdata.cumulative(weights), n)]
 
@@ -85,12 +92,17 @@ def _draw(
     child_only = ages.high < 18
     if child_only:
         # Child-only policies (e.g. CHIP): the child is the subscriber.
-        sub_age = rng.integers(ages.low, ages.high + 1, h)
+        if ages.weight is None:
+            sub_age = rng.integers(ages.low, ages.high + 1, h)
+        else:
+            span = np.arange(ages.low, ages.high + 1)
+            cum = refdata.cumulative(np.asarray(ages.weight)[span])
+            sub_age = span[refdata.sample(rng, cum, h)]
     else:
         low = max(ages.low, 18)
         if not lob_allowed[[COMMERCIAL, INDIVIDUAL, MEDICAID]].any() and ages.high >= 65:
             low = max(low, 65)  # Medicare only: 65+ (under-65 cohorts get disability Medicare)
-        sub_age = _adult_ages(rng, h, low, ages.high)
+        sub_age = _adult_ages(rng, h, low, ages.high, ages.weight)
     lob = _lines_of_business(rng, sub_age, lob_allowed, child_only)
 
     band = np.clip(np.searchsorted([25, 35, 45, 55, 65, 75, 85], sub_age, side="right"), 0, 7)

@@ -88,8 +88,14 @@ class ConditionGenerator:
         if self.correlation > 0.9:
             raise InvalidArgumentError("correlation", self.correlation, "a number from 0 to 0.9")
 
-    def block(self, ctx: BlockContext, members: MemberBlock) -> ConditionBlock:
-        """The chronic conditions of the members of one block."""
+    def block(
+        self, ctx: BlockContext, members: MemberBlock, required: tuple[str, ...] | None = None
+    ) -> ConditionBlock:
+        """The chronic conditions of the members of one block.
+
+        ``required`` (a condition cohort) gives every member those conditions, with the shared
+        risk level drawn given that they have them, so their comorbidities cluster as well.
+        """
         rng = stream(ctx.seed, "conditions", ctx.block)
         table = refdata.conditions()
         icd = refdata.icd10cm()
@@ -97,8 +103,20 @@ class ConditionGenerator:
         age = members.households.age
         sex = (~members.female).astype(np.int64)  # 0 = F, 1 = M, as in the prevalence table
         band = np.searchsorted(refdata.AGE_BANDS, age, side="right") - 1
-        level = rng.integers(0, _LEVELS, n)  # the member's shared health-risk level
-        chance = _probabilities(self.prevalence_scale, self.correlation)[level, sex, band]
+        table_p = _probabilities(self.prevalence_scale, self.correlation)
+        if required:
+            # P(level | has the required conditions) is proportional to P(them | level).
+            wanted = [table.keys.index(name) for name in required]
+            weight = table_p[:, sex, band][:, :, wanted].prod(axis=2).T.astype(np.float64)
+            weight[weight.sum(axis=1) == 0] = 1.0
+            cum = np.cumsum(weight, axis=1)
+            u = rng.random(n) * cum[:, -1]
+            level = np.minimum((cum < u[:, None]).sum(axis=1), _LEVELS - 1)
+        else:
+            level = rng.integers(0, _LEVELS, n)  # the member's shared health-risk level
+        chance = table_p[level, sex, band]
+        if required:
+            chance[:, [table.keys.index(name) for name in required]] = 1.0
         # (members, conditions) layout: nonzero walks members first, conditions in table order.
         member, condition = np.nonzero(rng.random(chance.shape, dtype=np.float32) < chance)
         code = table.codes.draw(rng, condition)

@@ -85,6 +85,29 @@ def _max_age(value: object) -> int | None:
     return validation.optional_integer("max_age", value, 0, 105)
 
 
+def _validate_conditions(value: Sequence[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    keys = refdata.conditions().keys
+    names = (value,) if isinstance(value, str) else tuple(value)
+    if not names or any(name not in keys for name in names):
+        raise InvalidArgumentError("conditions", value, f"a non-empty subset of {list(keys)}")
+    return tuple(sorted(set(names), key=keys.index))
+
+
+def _cohort_age_weights(conditions: tuple[str, ...]) -> tuple[float, ...]:
+    """Relative chance of having all ``conditions`` at each age 0..105 (both sexes averaged)."""
+    table = refdata.conditions()
+    ages = np.arange(106)
+    band = np.searchsorted(refdata.AGE_BANDS, ages, side="right") - 1
+    weight = np.ones(ages.size)
+    for name in conditions:
+        weight *= table.prevalence[table.keys.index(name)].mean(axis=0)[band]
+    if not weight.any():
+        raise InvalidArgumentError("conditions", conditions, "conditions that occur at some age")
+    return tuple(float(w) for w in weight)
+
+
 @attrs.frozen
 class MemberGenerator:
     """Subscribers and dependents with US-like demographics.
@@ -95,6 +118,11 @@ class MemberGenerator:
         states: Restrict addresses to these states (two-letter codes).
         lines_of_business: Restrict to these lines: commercial, individual, medicare, medicaid.
         dependents: Whether subscribers have covered spouses and children.
+        conditions: A condition cohort: every member has all these chronic conditions (keys
+            of ``data/conditions.csv``, e.g. ``["diabetes"]``). Ages follow the condition's
+            prevalence by age (diabetics are older), comorbidities cluster around it, and
+            members are single-member policies (a cohort has no dependents). Nothing is
+            generated and discarded.
 
     Example:
         >>> import clinical_data_generator as cdg
@@ -108,6 +136,7 @@ class MemberGenerator:
     states: tuple[str, ...] | None = attrs.field(default=None, converter=_validate_states)
     lines_of_business: tuple[str, ...] | None = attrs.field(default=None, converter=_validate_lobs)
     dependents: bool = True
+    conditions: tuple[str, ...] | None = attrs.field(default=None, converter=_validate_conditions)
 
     def __attrs_post_init__(self) -> None:
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
@@ -117,10 +146,11 @@ class MemberGenerator:
 
     @property
     def _age_range(self) -> _households.AgeRange:
-        """The inclusive age limits."""
+        """The inclusive age limits (and a condition cohort's age weights)."""
         return _households.AgeRange(
             0 if self.min_age is None else self.min_age,
             105 if self.max_age is None else self.max_age,
+            None if self.conditions is None else _cohort_age_weights(self.conditions),
         )
 
     def build(self, *, seed: int = 0, as_of: dt.date | str | None = None) -> Member:
@@ -164,7 +194,7 @@ class MemberGenerator:
             n,
             ages=self._age_range,
             lob_allowed=allowed,
-            dependents=self.dependents,
+            dependents=self.dependents and self.conditions is None,
         )
         k = hh.count
         member_hh = hh.household

@@ -173,7 +173,8 @@ class Population:
             doses = self.immunization_generator.block(ctx, members, coverages.table)
             window = self.encounter_generator.window_start(ctx.as_of)
             shots = _vaccination_visits(ctx, members, doses, window)
-            chronic = self.condition_generator.block(ctx, members)
+            cohort = self.member_generator.conditions
+            chronic = self.condition_generator.block(ctx, members, required=cohort)
             visits = self.encounter_generator.block(
                 ctx, members, coverages.table, chronic, shots.visits
             )
