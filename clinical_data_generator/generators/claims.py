@@ -28,11 +28,37 @@ from ._claim_tables import (
 from ._context import BlockContext
 from .adjudication import LineFacts, decide
 from .conditions import ConditionBlock
+from .coverages import member_spans
 from .encounters import EncounterBlock
 from .payments import batch_payments, next_payment_day
 from .procedures import ProcedureBlock, ServiceLines, ranks
 
-__all__ = ["ClaimGenerator"]
+__all__ = ["BillingBlock", "ClaimGenerator"]
+
+
+@attrs.frozen
+class BillingBlock:
+    """The claims-family tables of a block, plus numeric arrays the inquiries are built from.
+
+    ``claim_*`` arrays follow the ``claims`` rows, ``adj_*`` the ``adjudications`` rows.
+    """
+
+    tables: dict[str, pa.Table]
+    claim_member: np.ndarray  # member position in the block
+    claim_received: np.ndarray  # datetime64[D]
+    claim_frequency: np.ndarray  # 0 original, 1 replacement, 2 void
+    claim_decision: np.ndarray  # adjudications row of the claim's own decision, or -1
+    adj_member: np.ndarray
+    adj_plan: np.ndarray  # plans row
+    adj_service: np.ndarray  # statement_from, datetime64[D]
+    adj_decided: np.ndarray
+    adj_paid_on: np.ndarray
+    adj_deductible: np.ndarray  # cents, negative for reversals
+    adj_out_of_pocket: np.ndarray  # deductible + coinsurance + copay, cents
+    adj_status: np.ndarray  # 0 processed, 1 denied, 2 reversal
+    adj_uncovered: np.ndarray  # denied for no coverage
+    adj_payment: np.ndarray  # payments row
+
 
 _MAX_LINES = 50  # 837P 2400 loop repeat; we keep institutional claims to the same bound
 _FACILITY_POS = ("19", "21", "22", "23", "24", "31", "51", "61")
@@ -71,12 +97,16 @@ class ClaimGenerator:
     def block(
         self,
         ctx: BlockContext,
+        members: pa.Array,
         coverages: pa.Table,
         visits: EncounterBlock,
         chronic: ConditionBlock,
         services: ProcedureBlock,
-    ) -> dict[str, pa.Table]:
-        """Bill, adjudicate and pay the encounters of one block: the claims family tables."""
+    ) -> BillingBlock:
+        """Bill, adjudicate and pay the encounters of one block: the claims family tables.
+
+        ``members`` is the block's ``member_id`` column (coverage rows are grouped by it).
+        """
         rng = stream(ctx.seed, "claims", ctx.block)
         enc = visits.table
         lines = services.lines
@@ -114,7 +144,7 @@ class ClaimGenerator:
             visits.billing[c_enc],
         )
         charge, fee = _charges(ctx, rng, enc, lines, claim_of_line, billing)
-        span, covered = _billed_span(coverages, visits, c_enc, stmt_from)
+        span, covered = _billed_span(coverages, visits, members, c_enc, stmt_from)
         effective = coverages["effective_date"].to_numpy().astype("datetime64[D]")
         plan = pc.index_in(coverages["plan_id"], value_set=ctx.reference.plan_ids).to_numpy()[span]
 
@@ -228,7 +258,7 @@ class ClaimGenerator:
             adjudications, adj_of_line, a_line, line_number, lines, charge, decisions,
             position[a_line], sign[adj_of_line],
         )  # fmt: skip
-        return {
+        tables = {
             "procedures": services.table,
             "claims": claims,
             "claim_lines": claim_lines,
@@ -236,6 +266,27 @@ class ClaimGenerator:
             "line_adjudications": line_adjudications,
             "payments": batches.table,
         }
+        decision = np.full(src.size, -1, np.int64)
+        own = a_kind != 1
+        decision[a_claim_row[own]] = np.flatnonzero(own)
+        patient = sums["deductible"] + sums["coinsurance"] + sums["copay"]
+        return BillingBlock(
+            tables=tables,
+            claim_member=visits.member[c_enc[src]],
+            claim_received=np.where(seq == 1, received[src], received2[src]),
+            claim_frequency=frequency,
+            claim_decision=decision,
+            adj_member=visits.member[c_enc[a_src]],
+            adj_plan=plan[a_src],
+            adj_service=stmt_from[a_src],
+            adj_decided=a_decided,
+            adj_paid_on=a_paid_on,
+            adj_deductible=sign * sums["deductible"][a_src],
+            adj_out_of_pocket=sign * patient[a_src],
+            adj_status=np.where(a_kind == 1, 2, np.where(denied_whole[a_src], 1, 0)),
+            adj_uncovered=~covered[a_src],
+            adj_payment=batches.batch,
+        )
 
 
 def _charges(
@@ -275,7 +326,11 @@ def _charges(
 
 
 def _billed_span(
-    coverages: pa.Table, visits: EncounterBlock, c_enc: np.ndarray, date: np.ndarray
+    coverages: pa.Table,
+    visits: EncounterBlock,
+    members: pa.Array,
+    c_enc: np.ndarray,
+    date: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coverage row billed per claim, and whether it covered the date of service.
 
@@ -283,13 +338,10 @@ def _billed_span(
     for services before it, else the latest span that had begun.
     """
     active = visits.coverage[c_enc]
-    member_ids = visits.table["member_id"].combine_chunks()
-    position = pc.index_in(coverages["member_id"], value_set=pc.unique(member_ids)).to_numpy()
-    claim_member = pc.index_in(arrow.take(member_ids, c_enc), value_set=pc.unique(member_ids))
-    member_pos = claim_member.to_numpy(zero_copy_only=False)
+    first, last = member_spans(coverages, members)
+    member = visits.member[c_enc]
+    first, last = first[member], last[member]
     effective = coverages["effective_date"].to_numpy().astype("datetime64[D]")
-    first = np.searchsorted(position, member_pos, side="left")
-    last = np.searchsorted(position, member_pos, side="right") - 1
     nearest = np.where(effective[last] <= date, last, first)
     covered = active >= 0
     return np.where(covered, active, nearest), covered

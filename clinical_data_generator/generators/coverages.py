@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._internal import arrow, refdata, validation
 from .._internal.rng import stream
@@ -235,3 +236,23 @@ def _other_plan(rng: np.random.Generator, catalog: PlanCatalog, lob: np.ndarray,
         shift = 1 + rng.integers(0, products - 1, rows.size)
         out[rows] = table[np.arange(rows.size), (current + shift) % products]
     return out
+
+
+def member_spans(coverages: pa.Table, member_ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """First and last ``coverages`` row of each member (rows are member-major, block order).
+
+    Every member has at least one span. Positions come from runs of equal ``member_id``,
+    checked against ``member_ids``; other layouts fall back to a hash lookup.
+    """
+    ids = coverages["member_id"].combine_chunks()
+    n = len(member_ids)
+    if len(ids):
+        change = np.ones(len(ids), dtype=bool)
+        change[1:] = pc.not_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+        heads = np.flatnonzero(change)
+        if heads.size == n and ids.take(pa.array(heads)).equals(member_ids):
+            last = np.concatenate([heads[1:], [len(ids)]]) - 1
+            return heads, last
+    owner = pc.index_in(ids, value_set=member_ids).to_numpy(zero_copy_only=False)
+    return (np.searchsorted(owner, np.arange(n), side="left"),
+            np.searchsorted(owner, np.arange(n), side="right") - 1)  # fmt: skip

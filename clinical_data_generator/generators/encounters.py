@@ -374,14 +374,13 @@ def _coverage_rows(
     coverages: pa.Table, member_ids: pa.Array, member: np.ndarray, start: np.ndarray
 ) -> np.ndarray:
     """Row of ``coverages`` active on each encounter's start date, or -1."""
-    position = pc.index_in(coverages["member_id"], value_set=member_ids).to_numpy()
+    from .coverages import member_spans
+
     effective = coverages["effective_date"].to_numpy().astype("datetime64[D]")
     open_end = pa.scalar(dt.date(9999, 12, 31), pa.date32())
     ends = coverages["termination_date"].fill_null(open_end).to_numpy().astype("datetime64[D]")
-    n = len(member_ids)
     # Each member has one or two spans, in date order: their first and last rows.
-    first = np.searchsorted(position, np.arange(n), side="left")
-    last = np.searchsorted(position, np.arange(n), side="right") - 1
+    first, last = member_spans(coverages, member_ids)
     out = np.full(member.size, -1, dtype=np.int64)
     for rows_of in (first, last):
         r = rows_of[member]

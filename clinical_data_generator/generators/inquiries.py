@@ -25,6 +25,8 @@ from ..models import (
     arrow_schema,
 )
 from ._context import BlockContext
+from .claims import BillingBlock
+from .coverages import member_spans
 from .encounters import EncounterBlock
 
 __all__ = ["InquiryGenerator"]
@@ -53,13 +55,14 @@ class InquiryGenerator:
     def block(
         self,
         ctx: BlockContext,
+        members: pa.Array,
         coverages: pa.Table,
         visits: EncounterBlock,
-        billing: dict[str, pa.Table],
+        billing: BillingBlock,
     ) -> dict[str, pa.Table]:
-        """The four inquiry tables of one block."""
+        """The four inquiry tables of one block (``members``: the block's member ids)."""
         rng = stream(ctx.seed, "inquiries", ctx.block)
-        out = self._eligibility(ctx, rng, coverages, visits, billing)
+        out = self._eligibility(ctx, rng, members, coverages, visits, billing)
         out.update(self._claim_status(ctx, rng, billing))
         return out
 
@@ -67,9 +70,10 @@ class InquiryGenerator:
         self,
         ctx: BlockContext,
         rng: np.random.Generator,
+        members: pa.Array,
         coverages: pa.Table,
         visits: EncounterBlock,
-        billing: dict[str, pa.Table],
+        billing: BillingBlock,
     ) -> dict[str, pa.Table]:
         enc = visits.table
         asked = np.flatnonzero(rng.random(enc.num_rows) < self.eligibility_share)
@@ -86,43 +90,39 @@ class InquiryGenerator:
         # The payer asked: the span active that day, else the member's latest span begun by
         # then (or the first one).
         active = visits.coverage[asked]
-        member_ids = pc.unique(coverages["member_id"])
-        position = pc.index_in(coverages["member_id"], value_set=member_ids).to_numpy()
-        ids = arrow.take(enc["member_id"].combine_chunks(), asked)
-        pos = pc.index_in(ids, value_set=member_ids).to_numpy(zero_copy_only=False)
-        first = np.searchsorted(position, pos, side="left")
-        last = np.searchsorted(position, pos, side="right") - 1
+        first, last = member_spans(coverages, members)
+        first, last = first[member], last[member]
         effective = coverages["effective_date"].to_numpy().astype("datetime64[D]")
         span = np.where(active >= 0, active, np.where(effective[last] <= date, last, first))
-        is_active = active >= 0
+        inactive = active < 0
 
         def cov(name: str) -> pa.Array:
             return arrow.take(coverages[name].combine_chunks(), span)
 
+        ids = arrow.take(members, member)
         inquiry_id = arrow.fixed(n, arrow.chars(ids, 10), "-Q", arrow.digit_chars(sequence, 2))
-        provider = arrow.take(ctx.reference.provider_ids, visits.billing[asked])
         inquiries = pa.table(
             {
                 "inquiry_id": inquiry_id,
                 "member_id": ids,
                 "subscriber_member_id": cov("subscriber_member_id"),
                 "payer_id": cov("payer_id"),
-                "provider_id": provider,
+                "provider_id": arrow.take(ctx.reference.provider_ids, visits.billing[asked]),
                 "inquiry_date": arrow.dates(date),
                 "service_type_code": pa.array(service, pa.string()),
             },
             schema=arrow_schema(EligibilityInquiry),
         )
         plans = ctx.reference.tables["plans"]
-        plan_row = pc.index_in(cov("plan_id"), value_set=ctx.reference.plan_ids).to_numpy()
-        met_deductible, met_oop = _accumulated(billing, ids, cov("plan_id"), date)
+        plan_row = pc.index_in(coverages["plan_id"], value_set=ctx.reference.plan_ids).to_numpy()
+        plan_row = plan_row[span]
+        met_deductible, met_oop = _accumulated(billing, member, plan_row, date)
 
         def plan_money(name: str) -> np.ndarray:
             return _cents(plans[name])[plan_row]
 
         deductible = plan_money("deductible_individual")
         oop = plan_money("oop_max_individual")
-        inactive = ~is_active
 
         def money(cents: np.ndarray) -> pa.Array:
             return arrow.cents_to_money(cents, mask=inactive)
@@ -155,134 +155,109 @@ class InquiryGenerator:
         return {"eligibility_inquiries": inquiries, "eligibility_responses": responses}
 
     def _claim_status(
-        self, ctx: BlockContext, rng: np.random.Generator, billing: dict[str, pa.Table]
+        self, ctx: BlockContext, rng: np.random.Generator, billing: BillingBlock
     ) -> dict[str, pa.Table]:
-        claims = billing["claims"]
+        claims = billing.tables["claims"]
+        adj = billing.tables["adjudications"]
+        payments = billing.tables["payments"]
         as_of = np.datetime64(ctx.as_of, "D")
-        received = claims["received_date"].to_numpy().astype("datetime64[D]")
+        received = billing.claim_received
         date = received + rng.integers(7, 41, claims.num_rows).astype("timedelta64[D]")
-        not_void = pc.not_equal(claims["frequency_code"], "8").to_numpy(zero_copy_only=False)
         chosen = rng.random(claims.num_rows) < self.claim_status_share
-        asked = np.flatnonzero(chosen & not_void & (date <= as_of))
+        asked = np.flatnonzero(chosen & (billing.claim_frequency != 2) & (date <= as_of))
         date = date[asked]
-        n = asked.size
-        claim_ids = arrow.take(claims["claim_id"].combine_chunks(), asked)
-        # The claim's own decision (A1), with its payment.
-        adj = billing["adjudications"]
-        decision = pc.equal(pc.utf8_slice_codeunits(adj["adjudication_id"], -2), "A1")
-        decided_rows = np.flatnonzero(decision.to_numpy(zero_copy_only=False))
-        decided_ids = arrow.take(adj["claim_id"].combine_chunks(), decided_rows)
-        match = pc.index_in(claim_ids, value_set=decided_ids)
-        has = match.is_valid().to_numpy(zero_copy_only=False)
-        row = (
-            decided_rows[match.fill_null(0).to_numpy()]
-            if decided_rows.size
-            else np.zeros(n, np.int64)
-        )
-        decided = adj["adjudication_date"].to_numpy().astype("datetime64[D]")[row]
-        payments = billing["payments"]
-        pay_row = pc.index_in(adj["payment_id"], value_set=payments["payment_id"]).to_numpy()[row]
-        paid_on = payments["payment_date"].to_numpy().astype("datetime64[D]")[pay_row]
-        status = adj["status_code"].to_numpy(zero_copy_only=False)[row]
-        carc_of_claim = _first_carc(billing, adj, row)
+        decision = billing.claim_decision[asked]
+        has = decision >= 0
+        row = np.maximum(decision, 0)
+        if adj.num_rows == 0:
+            row = np.zeros(asked.size, np.int64)
+            has = np.zeros(asked.size, bool)
+        decided = billing.adj_decided[row] if adj.num_rows else date
+        paid_on = billing.adj_paid_on[row] if adj.num_rows else date
+        status = billing.adj_status[row] if adj.num_rows else np.zeros(asked.size, np.int64)
+        uncovered = billing.adj_uncovered[row] if adj.num_rows else np.zeros(asked.size, bool)
+        pay_row = billing.adj_payment[row] if adj.num_rows else np.zeros(asked.size, np.int64)
         known = has & (decided <= date)
-        paid_known = known & (paid_on <= date)
+        final = known & (paid_on <= date)
         # P1 in process; F0 adjudicated, awaiting the payment cycle; F1 paid; F2 denied.
-        state = np.where(~known, 0, np.where(~paid_known, 1, np.where(status == "4", 3, 2)))
-        category = np.array(["P1", "F0", "F1", "F2"])[state]
-        coverage_denial = np.isin(carc_of_claim, ("26", "27"))
+        state = np.where(~known, 0, np.where(~final, 1, np.where(status == 1, 3, 2)))
         # Claim status codes (code source 508): 20 accepted for processing, 3 adjudicated and
         # awaiting the payment cycle, 65 paid, 88 not eligible on the dates of service,
         # 21 missing or invalid information.
         code = np.select(
-            [state == 0, state == 1, state == 2, coverage_denial], ["20", "3", "65", "88"], "21"
+            [state == 0, state == 1, state == 2, uncovered], ["20", "3", "65", "88"], "21"
         )
         status_date = np.where(state == 0, received[asked], np.where(state == 1, decided, paid_on))
-        final = state >= 2
+        claim_ids = arrow.take(claims["claim_id"].combine_chunks(), asked)
         inquiry_id = arrow.join(claim_ids, "-S1")
+
+        def claim_column(name: str) -> pa.Array:
+            return arrow.take(claims[name].combine_chunks(), asked)
+
+        def decision_column(
+            table: pa.Table, name: str, rows: np.ndarray, when: np.ndarray
+        ) -> pa.Array:
+            if table.num_rows == 0:
+                return pa.nulls(asked.size, table.schema.field(name).type)
+            return table[name].combine_chunks().take(pa.array(rows, pa.int64(), mask=~when))
+
         inquiries = pa.table(
             {
                 "inquiry_id": inquiry_id,
                 "claim_id": claim_ids,
-                "member_id": arrow.take(claims["member_id"].combine_chunks(), asked),
-                "payer_id": arrow.take(claims["payer_id"].combine_chunks(), asked),
-                "billing_provider_id": arrow.take(claims["billing_provider_id"].combine_chunks(), asked),
+                "member_id": claim_column("member_id"),
+                "payer_id": claim_column("payer_id"),
+                "billing_provider_id": claim_column("billing_provider_id"),
                 "inquiry_date": arrow.dates(date),
             },
             schema=arrow_schema(ClaimStatusInquiry),
-        )  # fmt: skip
+        )
         responses = pa.table(
             {
                 "inquiry_id": inquiry_id,
                 "claim_id": claim_ids,
-                "status_category": pa.array(category, pa.string()),
+                "status_category": arrow.codes(("P1", "F0", "F1", "F2"), state),
                 "status_code": pa.array(code, pa.string()),
                 "status_date": arrow.dates(status_date),
-                "total_billed": arrow.take(claims["total_billed"].combine_chunks(), asked),
-                "paid_amount": _when(final, arrow.take(adj["paid_amount"].combine_chunks(), row)),
-                "payer_claim_control_number": _when(
-                    known, arrow.take(adj["payer_claim_control_number"].combine_chunks(), row)
+                "total_billed": claim_column("total_billed"),
+                "paid_amount": decision_column(adj, "paid_amount", row, final),
+                "payer_claim_control_number": decision_column(
+                    adj, "payer_claim_control_number", row, known
                 ),
                 "payment_date": arrow.dates(paid_on, mask=~final),
-                "trace_number": _when(
-                    final, arrow.take(payments["trace_number"].combine_chunks(), pay_row)
-                ),
+                "trace_number": decision_column(payments, "trace_number", pay_row, final),
             },
             schema=arrow_schema(ClaimStatusResponse),
         )
-        del n
         return {"claim_status_inquiries": inquiries, "claim_status_responses": responses}
 
 
 def _accumulated(
-    billing: dict[str, pa.Table], member_ids: pa.Array, plan_ids: pa.Array, date: np.ndarray
+    billing: BillingBlock, member: np.ndarray, plan: np.ndarray, date: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Deductible and out-of-pocket amounts adjudicated before ``date`` in its plan year."""
-    adj = billing["adjudications"]
-    claims = billing["claims"]
-    claim_row = pc.index_in(adj["claim_id"], value_set=claims["claim_id"]).to_numpy()
-    service = claims["statement_from"].to_numpy().astype("datetime64[D]")[claim_row]
-    ids = pc.unique(pa.concat_arrays([adj["member_id"].combine_chunks(), member_ids]))
-    plans = pc.unique(pa.concat_arrays([claims["plan_id"].combine_chunks(), plan_ids]))
-    a_plan = pc.index_in(claims["plan_id"], value_set=plans).to_numpy()[claim_row]
-    a_member = pc.index_in(adj["member_id"], value_set=ids).to_numpy() * 1024 + a_plan
-    decided = adj["adjudication_date"].to_numpy().astype("datetime64[D]")
-    ded = _cents(adj["deductible_amount"])
-    oop = ded + _cents(adj["coinsurance_amount"]) + _cents(adj["copay_amount"])
-    key = _key(a_member, service, decided)
+    """Deductible and out-of-pocket amounts met before ``date``.
+
+    They are the sums of the adjudications decided before ``date`` for services in the same
+    plan and year: the accumulators of :mod:`.adjudication`.
+    """
+    key = _key(billing.adj_member, billing.adj_plan, billing.adj_service, billing.adj_decided)
     order = np.argsort(key, kind="stable")
-    key, ded_sum, oop_sum = key[order], np.cumsum(ded[order]), np.cumsum(oop[order])
-    q_plan = pc.index_in(plan_ids, value_set=plans).to_numpy()
-    q_member = pc.index_in(member_ids, value_set=ids).to_numpy() * 1024 + q_plan
-    hi = np.searchsorted(key, _key(q_member, date, date), side="left")
-    lo = np.searchsorted(
-        key, _key(q_member, date, date.astype("datetime64[Y]").astype("datetime64[D]")), side="left"
-    )
-
-    def window(total: np.ndarray) -> np.ndarray:
-        padded = np.concatenate([[0], total])
-        return padded[hi] - padded[lo]
-
-    return window(ded_sum), window(oop_sum)
+    key = key[order]
+    ded_sum = np.concatenate([[0], np.cumsum(billing.adj_deductible[order])])
+    oop_sum = np.concatenate([[0], np.cumsum(billing.adj_out_of_pocket[order])])
+    year_start = date.astype("datetime64[Y]").astype("datetime64[D]")
+    hi = np.searchsorted(key, _key(member, plan, date, date), side="left")
+    lo = np.searchsorted(key, _key(member, plan, date, year_start), side="left")
+    return ded_sum[hi] - ded_sum[lo], oop_sum[hi] - oop_sum[lo]
 
 
-def _key(member: np.ndarray, service: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Sort key (member and plan, year of service, day)."""
+def _key(member: np.ndarray, plan: np.ndarray, service: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Sort key (member, plan, year of service, day)."""
     year = service.astype("datetime64[Y]").astype(np.int64)
     days = day.astype("datetime64[D]").astype(np.int64) + 100_000
-    return (member.astype(np.int64) * 256 + year) * (1 << 18) + days
-
-
-def _first_carc(billing: dict[str, pa.Table], adj: pa.Table, row: np.ndarray) -> np.ndarray:
-    lines = billing["line_adjudications"]
-    first = pc.index_in(adj["adjudication_id"], value_set=lines["adjudication_id"]).to_numpy()
-    carc = lines["carc"].fill_null("").to_numpy(zero_copy_only=False)
-    return carc[first[row]] if carc.size else np.full(row.size, "")
+    group = member.astype(np.int64) * 1024 + plan.astype(np.int64)
+    return (group * 256 + year) * (1 << 18) + days
 
 
 def _cents(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.rint(pc.multiply(column.cast(pa.float64()), 100).to_numpy()).astype(np.int64)
-
-
-def _when(mask: np.ndarray, values: pa.Array) -> pa.Array:
-    return pc.if_else(pa.array(mask), values, pa.scalar(None, values.type))

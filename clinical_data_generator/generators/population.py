@@ -188,10 +188,17 @@ class Population:
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
             if billing:
                 services = procedures(ctx, members, visits, doses, dose_encounter)
-                bills = self.claim_generator.block(ctx, coverages.table, visits, chronic, services)
-                out.update(bills)
+                member_ids = members.table["member_id"].combine_chunks()
+                bills = self.claim_generator.block(
+                    ctx, member_ids, coverages.table, visits, chronic, services
+                )
+                out.update(bills.tables)
                 if inquiries:
-                    out.update(self.inquiry_generator.block(ctx, coverages.table, visits, bills))
+                    out.update(
+                        self.inquiry_generator.block(
+                            ctx, member_ids, coverages.table, visits, bills
+                        )
+                    )
         return {name: out[name] for name in wanted}
 
     def iter_blocks(
