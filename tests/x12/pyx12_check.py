@@ -1,38 +1,23 @@
-"""Run pyx12 4.0.0 on X12 text and collect every error it reports (tests only)."""
+"""Run pyx12 4.0.0 on X12 text and collect every error it reports (tests only).
+
+pyx12 has 5010 maps for the 834 (X220A1), 835 (X221A1), 837P (X222A1) and 837I (X223A2).
+Its 277 maps are for the claim acknowledgment (X214); the file it ships for the X212 claim
+status response is not indexed and does not describe the X212 277 (GS01 ``RA``, loops out
+of place), and it has none for 270/271 (X279A1) or 276 (X212): those files get our own
+structural checks only.
+"""
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import logging
-import shutil
-import tempfile
-from importlib.resources import files
-from pathlib import Path
 
 import pyx12.params
 import pyx12.x12n_document
 
-#: Transactions pyx12 4.0.0 has a 5010 map for (GS08 values). Its 277 X212 map ships without
-#: an index entry, so :func:`map_dir` adds one.
-PYX12_VERSIONS = {"005010X220A1", "005010X221A1", "005010X222A1", "005010X223A2", "005010X212"}
-
-
-@functools.cache
-def map_dir() -> str:
-    """A copy of pyx12's maps whose index also lists the 277 (005010X212) map."""
-    target = Path(tempfile.mkdtemp(prefix="cdg-pyx12-maps-"))
-    source = files("pyx12").joinpath("map")
-    for entry in source.iterdir():
-        if entry.is_file():
-            (target / entry.name).write_bytes(entry.read_bytes())
-    index = (target / "maps.xml").read_text()
-    extra = '    <map vriic="005010X212" fic="HN" abbr="277">277.5010.X212.xml</map>\n'
-    anchor = '    <map vriic="005010X222A1"'
-    index = index.replace(anchor, extra + anchor, 1)
-    (target / "maps.xml").write_text(index)
-    return str(target)
+#: GS08 versions pyx12 can validate.
+PYX12_VERSIONS = {"005010X220A1", "005010X221A1", "005010X222A1", "005010X223A2"}
 
 
 def errors(text: str | bytes) -> list[str]:
@@ -40,7 +25,6 @@ def errors(text: str | bytes) -> list[str]:
     if isinstance(text, bytes):
         text = text.decode("ascii")
     param = pyx12.params.params()
-    param.set("map_path", map_dir())
     out = io.StringIO()
     logger = logging.getLogger("pyx12")
     records: list[str] = []
@@ -56,14 +40,13 @@ def errors(text: str | bytes) -> list[str]:
     logger.setLevel(logging.ERROR)
     try:
         valid = pyx12.x12n_document.x12n_document(
-            param, io.StringIO(text), None, None, None, fd_json=out, map_path=map_dir()
+            param, io.StringIO(text), None, None, None, fd_json=out
         )
     finally:
         logger.removeHandler(handler)
         logger.setLevel(old_level)
     found = list(records)
-    doc = json.loads(out.getvalue() or "{}")
-    _walk(doc, found)
+    _walk(json.loads(out.getvalue() or "{}"), found)
     if not valid and not found:
         found.append("pyx12 says the document is invalid (no detail)")
     return found
@@ -73,8 +56,7 @@ def _walk(node: object, found: list[str]) -> None:
     if isinstance(node, dict):
         for err in node.get("errors", []) or []:
             found.append(
-                f"{err.get('err_cde')}: {err.get('err_str')} @ {node.get('seg_id', '')}"
-                f" line {node.get('cur_line', '')}"
+                f"{err.get('err_cde')}: {err.get('err_str')} (line {node.get('cur_line')})"
             )
         for value in node.values():
             if isinstance(value, list | dict):
@@ -82,8 +64,3 @@ def _walk(node: object, found: list[str]) -> None:
     elif isinstance(node, list):
         for item in node:
             _walk(item, found)
-
-
-def cleanup() -> None:
-    """Remove the copied map folder."""
-    shutil.rmtree(map_dir(), ignore_errors=True)

@@ -130,7 +130,10 @@ def hl_tree(t: Transaction) -> None:
         seen[hl[1]] = hl[3]
     for i, hl in enumerate(hls):
         has_child = any(other[2] == hl[1] for other in hls[i + 1 :])
-        assert hl[4] == ("1" if has_child else "0"), f"HL04 of HL {hl[1]}"
+        if hl[3] == "23" and t.segments[0][1] in ("276", "277"):
+            assert hl[4] == "" and not has_child, "X212 dependent HLs carry no HL04"
+        else:
+            assert hl[4] == ("1" if has_child else "0"), f"HL04 of HL {hl[1]}"
 
 
 def claims_837(doc: Document) -> list[dict]:
@@ -204,3 +207,38 @@ def claims_837(doc: Document) -> list[dict]:
                     elif sid == "PRV":
                         claim[f"prv_{entity}"] = seg
     return out
+
+
+def inquiries(doc: Document) -> list[dict]:
+    """Every 27x inquiry/answer: the HL block holding its TRN, with its provider and subscriber."""
+    out: list[dict] = []
+    for ic in doc.interchanges:
+        for t in ic.transactions:
+            blocks: list[list[Segment]] = []
+            for seg in t.segments[2:-1]:  # after ST, BHT
+                if seg.id == "HL":
+                    blocks.append([seg])
+                elif blocks:
+                    blocks[-1].append(seg)
+            provider: Segment | None = None
+            subscriber: list[Segment] = []
+            for block in blocks:
+                level = block[0][3]
+                if level in ("21", "19"):
+                    nm1 = [s for s in block if s.id == "NM1" and s[1] == "1P"]
+                    provider = nm1[0] if nm1 else provider
+                if level == "22":
+                    subscriber = block
+                if any(s.id == "TRN" for s in block):
+                    out.append({"segments": block, "subscriber": subscriber,
+                                "provider": provider, "level": level,
+                                "transaction": t})  # fmt: skip
+    return out
+
+
+def first(segments: list[Segment], seg_id: str, qualifier: str | None = None) -> Segment | None:
+    """The first segment with that id (and first element), or None."""
+    for s in segments:
+        if s.id == seg_id and (qualifier is None or s[1] == qualifier):
+            return s
+    return None

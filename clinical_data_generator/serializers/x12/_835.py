@@ -27,6 +27,7 @@ from ._text import (
     integer,
     join_present,
     money,
+    money_from_cents,
     present,
     rows,
 )
@@ -297,11 +298,7 @@ def _cents(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def _triple(reason: pa.Array | str, cents: np.ndarray, sep: str) -> pa.Array:
     """``reason*amount`` where the amount is not zero, else null (one CAS triple)."""
-    amount = money(pa.Array.from_buffers(
-        pa.decimal128(12, 2), len(cents),
-        [None, pa.py_buffer(np.stack([cents, cents >> 63], axis=1).tobytes())],
-    ))  # fmt: skip
-    text = pc.binary_join_element_wise(reason, amount, sep)
+    text = pc.binary_join_element_wise(reason, money_from_cents(cents), sep)
     return pc.if_else(pa.array(cents != 0), text, pa.scalar(None, pa.string()))
 
 

@@ -79,7 +79,7 @@ TRANSACTIONS: Mapping[str, _Spec] = {
     "x12-270": _Spec(
         "X12 5010 270 eligibility inquiries (005010X279A1), one file per payer.",
         ("payers", "providers", "members", "eligibility_inquiries"),
-        "_270",
+        "_eligibility",
     ),
     "x12-271": _Spec(
         "X12 5010 271 eligibility responses (005010X279A1), one file per payer.",
@@ -91,12 +91,12 @@ TRANSACTIONS: Mapping[str, _Spec] = {
             "eligibility_inquiries",
             "eligibility_responses",
         ),
-        "_271",
+        "_eligibility",
     ),
     "x12-276": _Spec(
         "X12 5010 276 claim status inquiries (005010X212), one file per payer.",
         ("payers", "providers", "members", "claims", "claim_status_inquiries"),
-        "_276",
+        "_status",
     ),
     "x12-277": _Spec(
         "X12 5010 277 claim status responses (005010X212), one file per payer.",
@@ -108,7 +108,7 @@ TRANSACTIONS: Mapping[str, _Spec] = {
             "claim_status_inquiries",
             "claim_status_responses",
         ),
-        "_277",
+        "_status",
     ),
 }
 

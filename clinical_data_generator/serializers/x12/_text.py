@@ -24,6 +24,7 @@ __all__ = [
     "integer",
     "join_present",
     "money",
+    "money_from_cents",
     "null_if_empty",
     "civil",
     "pick",
@@ -182,6 +183,16 @@ def money(column: pa.Array | pa.ChunkedArray) -> pa.Array:
         sign = _SIGNS.take(pa.array((cents < 0).astype(np.int8)))
         return pc.binary_join_element_wise(sign, whole, fraction, "")
     return pc.binary_join_element_wise(whole, fraction, "")
+
+
+def money_from_cents(cents: np.ndarray) -> pa.Array:
+    """Integer cents as X12 amounts (``2050`` -> ``20.5``), through :func:`money`."""
+    c = np.ascontiguousarray(cents, np.int64)
+    words = np.stack([c, c >> 63], axis=1)  # two's complement sign extension to 128 bits
+    decimals = pa.Array.from_buffers(
+        pa.decimal128(12, 2), len(c), [None, pa.py_buffer(words.tobytes())]
+    )
+    return money(decimals)
 
 
 def integer(column: pa.Array | pa.ChunkedArray) -> pa.Array:
