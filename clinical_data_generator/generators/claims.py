@@ -304,9 +304,10 @@ def _charges(
     markup = stream(ctx.seed, "claims.markup").lognormal(
         np.log(2.2), 0.25, len(ctx.reference.provider_ids)
     )
-    pos = np.asarray(enc["place_of_service"].to_numpy(zero_copy_only=False))[lines.encounter]
+    facility_visit = pc.is_in(enc["place_of_service"], value_set=pa.array(_FACILITY_POS))
     code = np.maximum(lines.code, 0)
-    in_facility = np.isin(pos, _FACILITY_POS) & (lines.claim_type == 0)
+    in_facility = facility_visit.to_numpy(zero_copy_only=False)[lines.encounter]
+    in_facility &= lines.claim_type == 0
     fee = np.where(in_facility, cat.fee_facility[code], cat.fee[code]) * lines.units
     reading = lines.modifier == billing_data.MODIFIERS.index("26")
     fee = np.where(reading, fee * _PROFESSIONAL_COMPONENT, fee)
