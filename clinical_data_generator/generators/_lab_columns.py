@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 
 from .._internal.rng import stream
+from . import _lab_data
 
 _CROCKFORD = np.frombuffer(b"0123456789ABCDEFGHJKMNPQRSTVWXYZ", dtype=np.uint8)
 ID_BITS = 45  # accession keys: global member index (30 bits), encounter (10), panel (4) + 1
@@ -29,17 +32,22 @@ def fixed_chars(values: pa.Array) -> np.ndarray | None:
     return raw.reshape(n, width)
 
 
+def words(chars: np.ndarray) -> np.ndarray:
+    """``(n, ceil(width / 8))`` uint64 words holding each row of ``(n, width)`` characters."""
+    n, width = chars.shape
+    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = chars
+    return padded.view(np.uint64)
+
+
 def row_changes(chars: np.ndarray) -> np.ndarray:
     """``(n,)`` True where a row of ``(n, width)`` characters differs from the row before."""
-    n, width = chars.shape
-    words = -(-width // 8)
-    padded = np.zeros((n, words * 8), dtype=np.uint8)
-    padded[:, :width] = chars
-    packed = padded.view(np.uint64)
+    n = chars.shape[0]
+    packed = words(chars)
     change = np.ones(n, dtype=bool)
     if n > 1:
         change[1:] = packed[1:, 0] != packed[:-1, 0]
-        for k in range(1, words):
+        for k in range(1, packed.shape[1]):
             change[1:] |= packed[1:, k] != packed[:-1, k]
     return change
 
@@ -99,30 +107,36 @@ def strings(codes: np.ndarray) -> pa.Array:
     )
 
 
-def per_test(
-    vocabulary: pa.Array, variant_tests: tuple[np.ndarray, ...], variant: np.ndarray,
-    row_test: np.ndarray,
-) -> pa.Array:  # fmt: skip
-    """A per-test string column for rows grouped by report, each report a whole variant.
+def per_test(name: str, variant: np.ndarray, row_test: np.ndarray) -> pa.Array:
+    """The per-test strings ``LabTests.<name>`` of rows grouped by report, each a whole variant.
 
     Each report's rows are its variant's tests in order, so the column's bytes are the
     variants' concatenated strings laid end to end: one copy per report instead of one per
     row. Null vocabulary entries give null rows.
     """
-    text = [v if v is not None else "" for v in vocabulary.to_pylist()]
-    encoded = [s.encode("utf-8") for s in text]
-    blobs = pa.array([b"".join(encoded[t] for t in tests) for tests in variant_tests], pa.binary())
+    blobs, lengths, null = _blobs(name)
     taken = blobs.take(pa.array(variant, pa.int64()))
-    lengths = np.array([len(s) for s in encoded], dtype=np.int64)
     offsets = np.zeros(row_test.size + 1, dtype=np.int32)
     np.cumsum(lengths[row_test], out=offsets[1:])
-    data = _data(taken)
-    null = np.asarray(vocabulary.is_null().to_numpy(zero_copy_only=False))[row_test]
+    null = null[row_test]
     validity = pa.array(~null, pa.bool_()).buffers()[1] if null.any() else None
     return pa.Array.from_buffers(
-        pa.string(), row_test.size, [validity, pa.py_buffer(offsets), data],
+        pa.string(), row_test.size, [validity, pa.py_buffer(offsets), _data(taken)],
         null_count=int(null.sum()),
     )  # fmt: skip
+
+
+@functools.cache
+def _blobs(name: str) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Each variant's strings concatenated; byte lengths and nulls of the vocabulary."""
+    vocabulary = getattr(_lab_data.tests(), name)
+    text = [v if v is not None else "" for v in vocabulary.to_pylist()]
+    encoded = [s.encode("utf-8") for s in text]
+    variants = _lab_data.panels().variant_tests
+    blobs = pa.array([b"".join(encoded[t] for t in tests) for tests in variants], pa.binary())
+    lengths = np.array([len(s) for s in encoded], dtype=np.int64)
+    null = np.asarray(vocabulary.is_null().to_numpy(zero_copy_only=False))
+    return blobs, lengths, null
 
 
 def timestamps(seconds: np.ndarray) -> pa.Array:

@@ -81,7 +81,7 @@ class LabTests:
 
     def row(self, code: str) -> int:
         """Row of the test with LOINC ``code``."""
-        return int(self.codes.index(code).as_py())
+        return _row_of()[code]
 
 
 @attrs.frozen
@@ -173,6 +173,11 @@ def _models(tests: pa.Table) -> pa.Table:
 
 def _index(names: list[str], vocabulary: tuple[str, ...]) -> np.ndarray:
     return np.array([vocabulary.index(n) if n else -1 for n in names], dtype=np.int64)
+
+
+@functools.cache
+def _row_of() -> dict[str, int]:
+    return {code: i for i, code in enumerate(tests().codes.to_pylist())}
 
 
 @functools.cache

@@ -77,23 +77,27 @@ class Ids:
             }
             result_id = arrow.join(columns["report_id"], arrow.digits(position, 2))
             return cls(report_id, member_id, encounter_id, specimen, result_id, columns)
+        # Rows of one report are consecutive, so per-row identifiers are repeated report rows.
+        count = layout.count
         suffix = np.broadcast_to(np.frombuffer(b"-L", dtype=np.uint8), (rows.size, 2))
-        report = np.hstack([enc[rows], suffix, arrow.digit_chars(panel + 1, 2)])
-        width = enc.shape[1]
-        result = np.empty((position.size, width + 6), dtype=np.uint8)
-        result[:, : width + 4] = report[layout.report_of]
-        result[:, width + 4 :] = arrow.digit_chars(position, 2)
+        visit = enc[rows]
+        report = np.hstack([visit, suffix, arrow.digit_chars(panel + 1, 2)])
+        width = report.shape[1]
+        per_row = np.repeat(report, count, axis=0)
+        result = np.empty((position.size, width + 2), dtype=np.uint8)
+        result[:, :width] = per_row
+        result[:, width:] = arrow.digit_chars(position, 2)
         member_rows = mem[member]
         return cls(
             report_id=_lab_columns.strings(report),
             member_id=_lab_columns.strings(member_rows),
-            encounter_id=_lab_columns.strings(report[:, :width]),
+            encounter_id=_lab_columns.strings(visit),
             specimen_id=specimen,
             result_id=_lab_columns.strings(result),
             result_columns={
-                "report_id": _lab_columns.strings(result[:, : width + 4]),
-                "member_id": _lab_columns.strings(member_rows[layout.report_of]),
-                "encounter_id": _lab_columns.strings(result[:, :width]),
+                "report_id": _lab_columns.strings(per_row),
+                "member_id": _lab_columns.strings(np.repeat(member_rows, count, axis=0)),
+                "encounter_id": _lab_columns.strings(np.repeat(visit, count, axis=0)),
             },
         )
 
@@ -159,27 +163,26 @@ def results(ids: Ids, values: _lab_values.Values, times: tuple[np.ndarray, np.nd
             layout: Layout) -> pa.Table:  # fmt: skip
     """The ``lab_results`` rows, report by report in panel order."""
     t = _lab_data.tests()
-    variants = _lab_data.panels().variant_tests
     test = layout.test
     size = test.size
     answer = values.answer
     normal = t.normal_answer[test]
 
-    def per_test(vocabulary: pa.Array) -> pa.Array:
-        return _lab_columns.per_test(vocabulary, variants, layout.variant, test)
+    def per_test(name: str) -> pa.Array:
+        return _lab_columns.per_test(name, layout.variant, test)
 
     columns = {
         "result_id": ids.result_id,
         "report_id": ids.per_result("report_id"),
         "member_id": ids.per_result("member_id"),
         "encounter_id": ids.per_result("encounter_id"),
-        "code": per_test(t.codes),
-        "display": per_test(t.displays),
-        "value_type": per_test(t.value_types),
+        "code": per_test("codes"),
+        "display": per_test("displays"),
+        "value_type": per_test("value_types"),
         "value_quantity": _lab_columns.floats(values.quantity),
         "value_string": _lab_columns.sparse_strings(t.answers, answer),
         "value_code": _lab_columns.sparse_strings(t.answer_codes, answer),
-        "unit": per_test(t.units),
+        "unit": per_test("units"),
         "reference_low": _lab_columns.floats(values.low),
         "reference_high": _lab_columns.floats(values.high),
         "reference_text": _lab_columns.sparse_strings(t.answers, normal),
