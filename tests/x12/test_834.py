@@ -12,7 +12,7 @@ import pytest
 import clinical_data_generator as cdg
 from clinical_data_generator.serializers.x12 import X12Format, X12Options
 from tests.x12 import pyx12_check
-from tests.x12.conftest import write
+from tests.x12.conftest import output, population, write
 from tests.x12.x12parse import Transaction, check_envelopes, parse
 
 VERSION = "005010X220A1"
@@ -31,18 +31,18 @@ def _members(t: Transaction) -> list[list]:
 
 
 @pytest.mark.parametrize("change", [False, True], ids=["full", "change"])
-def test_pyx12_accepts_every_file(small_dataset: cdg.Dataset, tmp_path: Path, change: bool) -> None:
+def test_pyx12_accepts_every_file(small_size: tuple[int, int], change: bool) -> None:
     """pyx12 finds no error in any 834 file, full or change mode."""
     fmt = X12Format("x12-834", options=X12Options(change_since=SINCE if change else None))
-    files = write(small_dataset, tmp_path, fmt)
+    files = output(*small_size, fmt)
     assert files
     for path, data in files.items():
         assert pyx12_check.errors(data) == [], path
 
 
-def test_envelopes_counts_and_totals(dataset: cdg.Dataset, tmp_path: Path) -> None:
+def test_envelopes_counts_and_totals(size: tuple[int, int]) -> None:
     """Envelopes count right, control numbers are unique, QTY totals match the INS loops."""
-    files = write(dataset, tmp_path, "x12-834")
+    files = output(*size, "x12-834")
     seen_isa, seen_st = set(), set()
     for data in files.values():
         doc = parse(data)
@@ -62,9 +62,10 @@ def test_envelopes_counts_and_totals(dataset: cdg.Dataset, tmp_path: Path) -> No
                 assert {s[3] for s in ins} == {"030"}
 
 
-def test_full_file_round_trips(dataset: cdg.Dataset, tmp_path: Path) -> None:
+def test_full_file_round_trips(size: tuple[int, int]) -> None:
     """Every coverage span not ended before as_of appears once with its member's data."""
-    files = write(dataset, tmp_path, "x12-834")
+    files = output(*size, "x12-834")
+    dataset = population(*size)
     as_of = dt.date.fromisoformat(str(dataset.info["as_of"]))
     members = {m["member_number"]: m for m in dataset.tables["members"].to_pylist()}
     expected = Counter(
@@ -95,10 +96,11 @@ def test_full_file_round_trips(dataset: cdg.Dataset, tmp_path: Path) -> None:
     assert found == expected
 
 
-def test_change_file_maintenance_codes(dataset: cdg.Dataset, tmp_path: Path) -> None:
+def test_change_file_maintenance_codes(size: tuple[int, int]) -> None:
     """A change file holds exactly the additions (021) and terminations (024) of the window."""
     fmt = X12Format("x12-834", options=X12Options(change_since=SINCE))
-    files = write(dataset, tmp_path, fmt)
+    files = output(*size, fmt)
+    dataset = population(*size)
     as_of = dt.date.fromisoformat(str(dataset.info["as_of"]))
     expected = {}
     for c in dataset.tables["coverages"].to_pylist():

@@ -12,7 +12,7 @@ import pytest
 import clinical_data_generator as cdg
 from clinical_data_generator.serializers.x12 import X12Format, X12Options
 from tests.x12 import pyx12_check
-from tests.x12.conftest import population, write
+from tests.x12.conftest import output, population, write
 from tests.x12.x12parse import check_envelopes, claims_837, hl_tree, parse
 
 VERSION = {"x12-837p": "005010X222A1", "x12-837i": "005010X223A2"}
@@ -22,18 +22,18 @@ PATIENT_RELATIONSHIP = {"01": "01", "19": "19", "17": "G8"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_pyx12_accepts_every_file(small_dataset: cdg.Dataset, tmp_path: Path, fmt: str) -> None:
+def test_pyx12_accepts_every_file(small_size: tuple[int, int], fmt: str) -> None:
     """pyx12 finds no error in any 837P or 837I file."""
-    files = write(small_dataset, tmp_path, fmt)
+    files = output(*small_size, fmt)
     assert files
     for path, data in files.items():
         assert pyx12_check.errors(data) == [], path
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_envelopes_hl_tree_and_totals(dataset: cdg.Dataset, tmp_path: Path, fmt: str) -> None:
+def test_envelopes_hl_tree_and_totals(size: tuple[int, int], fmt: str) -> None:
     """Envelopes, HL trees, LX numbering and claim totals follow the guide's rules."""
-    files = write(dataset, tmp_path, fmt)
+    files = output(*size, fmt)
     for data in files.values():
         doc = parse(data)
         check_envelopes(doc, VERSION[fmt])
@@ -67,9 +67,10 @@ def _index(ds: cdg.Dataset) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_round_trip(dataset: cdg.Dataset, tmp_path: Path, fmt: str) -> None:
+def test_round_trip(size: tuple[int, int], fmt: str) -> None:
     """Ids, codes, amounts, dates and parties read back from the files equal the tables."""
-    files = write(dataset, tmp_path, fmt)
+    files = output(*size, fmt)
+    dataset = population(*size)
     idx = _index(dataset)
     seen = set()
     for path, data in files.items():

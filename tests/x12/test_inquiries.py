@@ -9,7 +9,7 @@ import pytest
 
 import clinical_data_generator as cdg
 from clinical_data_generator.serializers.x12 import X12Format, X12Options
-from tests.x12.conftest import population, write
+from tests.x12.conftest import output, population, write
 from tests.x12.x12parse import check_envelopes, first, hl_tree, inquiries, parse
 
 VERSION = {"x12-270": "005010X279A1", "x12-271": "005010X279A1", "x12-276": "005010X212",
@@ -18,9 +18,9 @@ FORMATS = list(VERSION)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_envelopes_and_hl_tree(dataset: cdg.Dataset, tmp_path: Path, fmt: str) -> None:
+def test_envelopes_and_hl_tree(size: tuple[int, int], fmt: str) -> None:
     """Envelopes count right, HL trees nest, at most 99 inquiries per transaction."""
-    files = write(dataset, tmp_path, fmt)
+    files = output(*size, fmt)
     assert files
     for data in files.values():
         doc = parse(data)
@@ -49,9 +49,10 @@ def _check_patient(found: dict, member: dict, subscriber: dict, number: str) -> 
 
 
 @pytest.mark.parametrize("fmt", ["x12-270", "x12-271"])
-def test_eligibility_round_trip(dataset: cdg.Dataset, tmp_path: Path, fmt: str) -> None:
+def test_eligibility_round_trip(size: tuple[int, int], fmt: str) -> None:
     """Every inquiry appears once with its member, provider, date, service type and answer."""
-    files = write(dataset, tmp_path, fmt)
+    files = output(*size, fmt)
+    dataset = population(*size)
     t = dataset.tables
     asked = {q["inquiry_id"]: q for q in t["eligibility_inquiries"].to_pylist()}
     answers = {r["inquiry_id"]: r for r in t["eligibility_responses"].to_pylist()}
@@ -113,9 +114,10 @@ def _check_answer(segs: list, r: dict, q: dict) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["x12-276", "x12-277"])
-def test_claim_status_round_trip(dataset: cdg.Dataset, tmp_path: Path, fmt: str) -> None:
+def test_claim_status_round_trip(size: tuple[int, int], fmt: str) -> None:
     """Every status inquiry appears once with its claim, parties, charge, dates and status."""
-    files = write(dataset, tmp_path, fmt)
+    files = output(*size, fmt)
+    dataset = population(*size)
     t = dataset.tables
     asked = {q["inquiry_id"]: q for q in t["claim_status_inquiries"].to_pylist()}
     answers = {r["inquiry_id"]: r for r in t["claim_status_responses"].to_pylist()}
