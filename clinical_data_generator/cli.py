@@ -41,6 +41,7 @@ _GENERATORS = {
     "immunization_generator": cdg.ImmunizationGenerator,
     "claim_generator": cdg.ClaimGenerator,
     "inquiry_generator": cdg.InquiryGenerator,
+    "lab_generator": cdg.LabGenerator,
     "payer_generator": cdg.PayerGenerator,
     "sponsor_generator": cdg.SponsorGenerator,
     "provider_generator": cdg.ProviderGenerator,

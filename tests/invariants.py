@@ -312,6 +312,16 @@ def check_dataset(ds: cdg.Dataset, as_of: dt.date = cdg.DEFAULT_AS_OF) -> None:
         check_claims(ds, as_of)
         if "eligibility_inquiries" in ds.tables:
             check_inquiries(ds, as_of)
+    if "lab_results" in ds.tables:
+        t = ds.tables
+        _unique(t["diagnostic_reports"], "report_id")
+        _unique(t["lab_results"], "result_id")
+        _resolves(t["diagnostic_reports"]["encounter_id"], t["encounters"]["encounter_id"],
+                  "diagnostic_reports.encounter_id")  # fmt: skip
+        _resolves(t["lab_results"]["report_id"], t["diagnostic_reports"]["report_id"],
+                  "lab_results.report_id")  # fmt: skip
+        _resolves(t["covid_tests"]["result_id"], t["lab_results"]["result_id"],
+                  "covid_tests.result_id")  # fmt: skip
     if "immunizations" in ds.tables:
         from tests.immunization_rules import check_immunizations
 

@@ -8,6 +8,7 @@ from .coverages import CoverageGenerator
 from .encounters import EncounterGenerator
 from .immunizations import ImmunizationGenerator
 from .inquiries import InquiryGenerator
+from .labs import LabGenerator
 from .members import MemberGenerator
 from .payers import PayerGenerator
 from .population import DEFAULT_AS_OF, Population
@@ -22,6 +23,7 @@ __all__ = [
     "EncounterGenerator",
     "ImmunizationGenerator",
     "InquiryGenerator",
+    "LabGenerator",
     "MemberGenerator",
     "PayerGenerator",
     "Population",

@@ -32,6 +32,7 @@ from .coverages import CoverageGenerator
 from .encounters import EncounterBlock, EncounterGenerator, VaccinationVisits
 from .immunizations import ImmunizationGenerator
 from .inquiries import InquiryGenerator
+from .labs import LabGenerator
 from .members import BLOCK_MEMBERS, MemberBlock, MemberGenerator
 from .payers import PayerGenerator
 from .procedures import procedures
@@ -49,8 +50,9 @@ BILLING_TABLES = ("procedures", "claims", "claim_lines", "adjudications", "line_
                   "payments")  # fmt: skip
 INQUIRY_TABLES = ("eligibility_inquiries", "eligibility_responses", "claim_status_inquiries",
                   "claim_status_responses")  # fmt: skip
+LAB_TABLES = ("diagnostic_reports", "lab_results", "covid_tests")
 BLOCK_TABLES = ("members", "coverages", "encounters", "conditions", *BILLING_TABLES,
-                *INQUIRY_TABLES, "immunizations")  # fmt: skip
+                *INQUIRY_TABLES, "immunizations", *LAB_TABLES)  # fmt: skip
 
 
 def _check_seed(_: object, __: object, value: int) -> None:
@@ -93,6 +95,8 @@ class Population:
         immunization_generator: Vaccine uptake, late share and history window.
         claim_generator: Denial rates and the shares of replaced and voided claims.
         inquiry_generator: Shares of encounters and claims asked about (270/276).
+        lab_generator: Lab panel volume, COVID-19 test rate and how strongly conditions shift
+            results.
         payer_generator: Payers and their plans.
         sponsor_generator: Employer groups.
         provider_generator: Practitioners and organisations.
@@ -116,6 +120,7 @@ class Population:
     )
     claim_generator: ClaimGenerator = attrs.field(factory=ClaimGenerator, kw_only=True)
     inquiry_generator: InquiryGenerator = attrs.field(factory=InquiryGenerator, kw_only=True)
+    lab_generator: LabGenerator = attrs.field(factory=LabGenerator, kw_only=True)
     payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
@@ -151,7 +156,9 @@ class Population:
         inquiries = any(name in wanted for name in INQUIRY_TABLES)
         billing = inquiries or any(name in wanted for name in BILLING_TABLES)
         # Immunizations link to the vaccination encounters their doses create.
+        labs = any(name in wanted for name in LAB_TABLES)
         events = any(name in wanted for name in ("encounters", "conditions", "immunizations"))
+        events = events or labs
         events = events or billing
         coverages = self.coverage_generator.block(
             ctx, members, rows="coverages" in wanted or events
@@ -186,6 +193,11 @@ class Population:
             )
             out["encounters"] = visits.table
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
+            if labs:
+                tests = self.lab_generator.block(ctx, members, visits.table, out["conditions"])
+                out["diagnostic_reports"] = tests.reports
+                out["lab_results"] = tests.results
+                out["covid_tests"] = tests.covid_tests
             if billing:
                 services = procedures(ctx, members, visits, doses, dose_encounter)
                 member_ids = members.table["member_id"].combine_chunks()

@@ -15,6 +15,7 @@ from .inquiry import (
     EligibilityInquiry,
     EligibilityResponse,
 )
+from .lab import CovidTest, DiagnosticReport, LabResult
 from .member import Member
 from .organizations import Payer, Sponsor
 from .plan import Plan
@@ -29,10 +30,13 @@ __all__ = [
     "ClaimStatusResponse",
     "Condition",
     "Coverage",
+    "CovidTest",
+    "DiagnosticReport",
     "EligibilityInquiry",
     "EligibilityResponse",
     "Encounter",
     "Immunization",
+    "LabResult",
     "LineAdjudication",
     "MODELS",
     "Member",
@@ -67,4 +71,7 @@ MODELS: dict[str, type] = {
     "claim_status_inquiries": ClaimStatusInquiry,
     "claim_status_responses": ClaimStatusResponse,
     "immunizations": Immunization,
+    "diagnostic_reports": DiagnosticReport,
+    "lab_results": LabResult,
+    "covid_tests": CovidTest,
 }

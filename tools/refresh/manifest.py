@@ -21,6 +21,36 @@ HAND = "hand-curated; the CSV is the source of truth"
 NOT_LISTED_OK = frozenset({_common.MANIFEST_NAME, "NOTICE", "README.md", "__init__.py"})
 
 HAND_CURATED: dict[str, dict[str, str]] = {
+    "lab_answers.csv": {
+        "source": "Answer lists of the qualitative lab tests: LOINC answer codes (LA) verbatim where one exists, answer wording and weights our own",
+        "source_version": "LOINC 2.80 (2025); weights project",
+        "licence": "LOINC licence (Regenstrief Institute); notice in NOTICE; weights MIT (project)",
+        "attribution": "LOINC (c) 1995-2025 Regenstrief Institute, Inc. and the LOINC Committee",
+    },
+    "lab_orders.csv": {
+        "source": "Hand-curated chances of ordering each lab panel by encounter setting, visit reason, age and diagnosed condition (guided by USPSTF/ADA screening and monitoring intervals; scaled down to keep generation cheap)",
+        "source_version": "project (approximate)",
+        "licence": "MIT (project-authored, as the package)",
+        "attribution": "",
+    },
+    "lab_panel_details.csv": {
+        "source": "Hand-curated specimen, point-of-care flag, CPT code number (see procedures.csv) and turnaround range per lab panel",
+        "source_version": "project (approximate)",
+        "licence": "Code numbers only (CPT is (c) AMA; no descriptors); values MIT (project)",
+        "attribution": "",
+    },
+    "lab_reasons.csv": {
+        "source": "Hand-curated ICD-10-CM code prefixes grouped into reasons for ordering labs",
+        "source_version": "ICD-10-CM April 2026",
+        "licence": "Codes public domain (CDC NCHS); grouping MIT (project)",
+        "attribution": "",
+    },
+    "lab_test_models.csv": {
+        "source": "Hand-curated value models per LOINC test: distribution, sex/child means, age slope, condition and reason shifts, physical bounds, computed tests (CKD-EPI 2021, Friedewald, red-cell indices)",
+        "source_version": "project (approximate; typical adult and paediatric values)",
+        "licence": "MIT (project-authored, as the package)",
+        "attribution": "",
+    },
     "service_bundles.csv": {
         "source": "Hand-curated services billed per encounter setting: slots with the share of "
         "encounters that include them, code choices with weights and age/sex limits, and which "
