@@ -64,6 +64,19 @@ class Batch:
             self.row[index],
         )
 
+    def slice(self, lo: int, hi: int) -> Batch:
+        """Units ``lo`` to ``hi`` (zero-copy)."""
+        starts = np.cumsum(self.child_count) - self.child_count
+        clo = int(starts[lo]) if lo < len(starts) else int(self.child_count.sum())
+        chi = int(starts[hi]) if hi < len(starts) else int(self.child_count.sum())
+        return Batch(
+            self.units.slice(lo, hi - lo),
+            None if self.children is None else self.children.slice(clo, chi - clo),
+            self.child_count[lo:hi],
+            self.group_start[lo:hi],
+            self.row[lo:hi],
+        )
+
     def split(self, groups: int) -> tuple[Batch, Batch]:
         """The first ``groups`` groups and the rest."""
         ordinal = np.cumsum(self.group_start)
@@ -104,14 +117,24 @@ class Batch:
 
 
 def split_by(batch: Batch, key: pa.Array) -> dict[str, Batch]:
-    """Partition a batch by a string key per unit (e.g. the payer), keeping unit order."""
+    """Partition a batch by a string key per unit (e.g. the payer), keeping unit order.
+
+    One stable reordering of the whole batch, then zero-copy slices per key.
+    """
     out: dict[str, Batch] = {}
     if not len(key):
         return out
     encoded = key.dictionary_encode()
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)
-    for code, value in sorted(enumerate(encoded.dictionary.to_pylist()), key=lambda p: p[1]):
-        out[value] = batch.select(np.flatnonzero(codes == code))
+    values = encoded.dictionary.to_pylist()
+    rank = np.argsort(np.argsort(np.array(values, dtype=object)))  # code -> sorted position
+    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), np.int64)]
+    order = np.argsort(codes, kind="stable")
+    grouped = batch if (order == np.arange(len(order))).all() else batch.select(order)
+    bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+    names = sorted(values)
+    for i, name in enumerate(names):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        out[name] = grouped.slice(lo, hi)
     return out
 
 
