@@ -280,3 +280,27 @@ def test_more_than_100_claims_per_patient(tmp_path: Path) -> None:
     assert levels.count("22") == 3
     assert [len(c["lines"]) for c in claims_837(doc)] == [len(lines)] * 250
     assert pyx12_check.errors(data) == []
+
+
+def test_delimiters_and_accents_in_values_are_cleaned(tmp_path: Path) -> None:
+    """Pinned values holding delimiters or accents still give clean, valid ASCII segments."""
+    ds = population(40, 1)
+    tables = dict(ds.tables)
+    members = tables["members"].to_pylist()
+    for m in members:
+        m["last_name"] = "Nuñez*O'Neil~Jr"
+        m["address_line1"] = "12 Main St: Apt^4"
+    lines = tables["claim_lines"].to_pylist()
+    for x in lines:
+        if x["procedure_code"]:
+            x["procedure_code"] = x["procedure_code"][:3] + "~" + x["procedure_code"][3:]
+    tables["members"] = pa.Table.from_pylist(members, schema=tables["members"].schema)
+    tables["claim_lines"] = pa.Table.from_pylist(lines, schema=tables["claim_lines"].schema)
+    files = write(cdg.Dataset(tables, info=ds.info), tmp_path, "x12-837p")
+    assert pyx12_check.errors(min(files.values(), key=len)) == []
+    for data in files.values():
+        assert data.isascii()
+        text = data.decode()
+        assert "NUNEZ O'NEIL JR" in text and "12 MAIN ST APT 4" in text
+        claims = claims_837(parse(text))
+        assert all(c["lines"][0]["sv"][1].count(":") >= 1 for c in claims)

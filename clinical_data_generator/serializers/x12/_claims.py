@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from ._batch import Batch
 from ._context import Context, gather, index_of
 
-__all__ = ["claim_batch", "filing_codes"]
+__all__ = ["claim_batch", "code_columns", "filing_codes"]
 
 #: PAT01 (2000C) individual relationship by coverages.relationship_code; the 5010 list has
 #: no stepchild code, so stepchildren (17) are "other relationship" (G8).
@@ -43,6 +43,21 @@ def _codes(column: pa.Array) -> pa.Array:
     if pc.all(pc.match_substring_regex(column, "^[A-Z0-9|]*$")).as_py() is False:
         return pc.replace_substring_regex(pc.ascii_upper(column), "[^A-Z0-9|]", "")
     return column
+
+
+#: Code columns of line tables cleaned like text (a pinned edge-case value may hold a
+#: delimiter) and cut to their element's maximum length.
+CODE_LENGTHS = {"procedure_code": 48, "modifier_1": 2, "modifier_2": 2, "revenue_code": 48,
+                "carc": 5, "rarc": 30, "diagnosis_pointers": 11}  # fmt: skip
+
+
+def code_columns(context: Context, table: pa.Table) -> pa.Table:
+    """``table`` with its code columns X12-safe (see :data:`CODE_LENGTHS`)."""
+    for name, size in CODE_LENGTHS.items():
+        if name in table.column_names:
+            index = table.schema.get_field_index(name)
+            table = table.set_column(index, name, context.clean(table[name], size))
+    return table
 
 
 def filing_codes(context: Context, plan_ids: pa.Array) -> pa.Array:
@@ -131,6 +146,7 @@ def claim_batch(
     number = np.asarray(lines["line_number"].to_numpy(), np.int64)[kept]
     order = kept[np.lexsort((number, line_claim[kept]))]
     children = lines.select(_LINES).take(pa.array(order, pa.int64()))
+    children = code_columns(context, children)
     count = np.bincount(line_claim[order], minlength=cl.num_rows)
     batch = Batch(
         table,

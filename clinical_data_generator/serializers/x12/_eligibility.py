@@ -75,6 +75,7 @@ class EligibilityWriter(InquiryWriter):
         cols = {n: q[n].combine_chunks() for n in ("inquiry_id", "payer_id", "provider_id",
                                                   "member_id", "inquiry_date",
                                                   "service_type_code")}  # fmt: skip
+        cols["service_type_code"] = c.clean(q["service_type_code"], 2)
         cols.update(person_columns(c, members, q["member_id"], "patient_"))
         cols.update(person_columns(c, members, q["subscriber_member_id"], "subscriber_"))
         cols["subscriber_id"] = cols["subscriber_subscriber_number"]

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._batch import Batch
-from ._claims import filing_codes
+from ._claims import code_columns, filing_codes
 from ._context import Context, gather, index_of
 
 __all__ = ["remit_batch"]
@@ -93,11 +93,12 @@ def remit_batch(
     child_columns["billed_units"] = src["units"]
     child_columns["claim_ref"] = context.clean(children["claim_id"], 38, upper=False)
     count = np.bincount(parent[line_order], minlength=adj.num_rows)
+    cleaned = code_columns(context, pa.table(child_columns))
     group_start = np.ones(adj.num_rows, bool)
     group_start[1:] = pay_row[1:] != pay_row[:-1]
     batch = Batch(
         pa.table(units),
-        pa.table(child_columns),
+        cleaned,
         count,
         group_start,
         first_row + pay_row.astype(np.int64),

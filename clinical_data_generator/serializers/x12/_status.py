@@ -77,6 +77,8 @@ class StatusWriter(InquiryWriter):
             if (row < 0).any():
                 raise ValueError("every claim status inquiry needs its response in the block")
             cols.update(gather(answers, row, _RESPONSE))
+            for name, size in (("status_category", 30), ("status_code", 30), ("trace_number", 16)):
+                cols[name] = c.clean(cols[name], size)
         return pa.table(cols)
 
     def document(self, payer_id: str, u: pa.Table, transaction: np.ndarray) -> bytes:
