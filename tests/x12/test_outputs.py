@@ -35,8 +35,12 @@ def test_blocks_and_one_block_give_the_same_bytes(tmp_path: Path) -> None:
     )
     assert population_.block_count == 2
     needed = sorted({t for name in FORMATS for t in X12Format(name).tables})
-    population_.write(tmp_path / "stream", formats=FORMATS, tables=["payers"])
-    population_.generate(tables=needed).write(tmp_path / "memory", formats=FORMATS)
+    # Small batches, so interchanges complete in both blocks and across their boundary.
+    options = X12Options(claims_per_interchange=700, transactions_per_interchange=40,
+                         inquiries_per_transaction=20)  # fmt: skip
+    formats = [X12Format(name, options=options) for name in FORMATS]
+    population_.write(tmp_path / "stream", formats=formats, tables=["payers"])
+    population_.generate(tables=needed).write(tmp_path / "memory", formats=formats)
     stream, memory = _tree(tmp_path / "stream"), _tree(tmp_path / "memory")
     assert {p.split("/")[0] for p in stream} == set(FORMATS)
     assert stream == memory

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..._internal.arrow import digit_chars, fixed_width
 from ._batch import Batch, BatchWriter
 from ._context import Context, gather, index_of
 from ._envelope import Frame
@@ -321,8 +322,6 @@ def _provider_numbers(provider_ids: pa.Array) -> np.ndarray:
 
 def _routing(numbers: np.ndarray) -> pa.Array:
     """Nine-digit ABA routing numbers (prefix 50-59, valid check digit) derived from ids."""
-    from ..._internal.arrow import digit_chars, fixed_width
-
     body = (ROUTING_PREFIX * 10**5 + (numbers * 7919) % 10**6) % 10**8  # 8 digits
     d = digit_chars(body, 8).astype(np.int64) - 48
     weights = np.array([3, 7, 1, 3, 7, 1, 3, 7])

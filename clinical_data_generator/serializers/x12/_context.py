@@ -159,12 +159,20 @@ class Context:
                 "state": self.clean(p["state"], 2),
                 "zip": digits_only(p["zip"]),
                 "zip9": zip9.combine_chunks() if isinstance(zip9, pa.ChunkedArray) else zip9,
-                "tax_id": digits_only(p["tax_id"]),
+                "tax_id": self._provider_tax_ids(p),
                 "taxonomy": p["taxonomy_code"].combine_chunks(),
                 "phone": digits_only(p["phone"]),
                 "organization_id": p["organization_id"].combine_chunks(),
             }
         )
+
+    @staticmethod
+    def _provider_tax_ids(p: pa.Table) -> pa.Array:
+        """EIN digits; a practitioner billing on their own uses their organisation's EIN."""
+        own = digits_only(p["tax_id"])
+        employer = index_of(p["organization_id"], p["provider_id"])
+        inherited = gather(pa.table({"tax_id": own}), employer, ["tax_id"])["tax_id"]
+        return pc.coalesce(own, inherited)
 
     def people(self, members: pa.Table) -> pa.Table:
         """A block's members with X12-ready name, address and identifier columns."""

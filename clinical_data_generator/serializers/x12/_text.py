@@ -155,11 +155,15 @@ def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return year, month, day
 
 
-#: ``.01`` ... ``.99`` without trailing zeros, ``""`` for whole amounts (index: cents).
-_FRACTIONS = pa.array([""] + [f".{c:02d}".rstrip("0") for c in range(1, 100)], pa.string())
+@functools.cache
+def _fractions() -> pa.Array:
+    """``.01`` ... ``.99`` without trailing zeros, ``""`` for whole amounts (index: cents)."""
+    return pa.array([""] + [f".{c:02d}".rstrip("0") for c in range(1, 100)], pa.string())
 
 
-_SIGNS = pa.array(["", "-"], pa.string())
+@functools.cache
+def _signs() -> pa.Array:
+    return pa.array(["", "-"], pa.string())
 
 
 def money(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -178,9 +182,9 @@ def money(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     cents = words[0::2]
     magnitude = np.abs(cents)
     whole = pc.cast(pa.array(magnitude // 100), pa.string())
-    fraction = _FRACTIONS.take(pa.array(magnitude % 100))
+    fraction = _fractions().take(pa.array(magnitude % 100))
     if (cents < 0).any():
-        sign = _SIGNS.take(pa.array((cents < 0).astype(np.int8)))
+        sign = _signs().take(pa.array((cents < 0).astype(np.int8)))
         return pc.binary_join_element_wise(sign, whole, fraction, "")
     return pc.binary_join_element_wise(whole, fraction, "")
 
