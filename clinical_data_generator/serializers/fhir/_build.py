@@ -8,7 +8,9 @@ population has (claims and labs are optional).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Mapping
 
 import pyarrow as pa
 
@@ -26,7 +28,14 @@ from ._patient import build_patients, build_related_persons
 from ._procedure import build_procedures
 from ._values import ResourceSet, has
 
-__all__ = ["REFERENCE_TABLES", "RESOURCE_TYPES", "TABLES", "build_block", "build_reference"]
+__all__ = [
+    "REFERENCE_TABLES",
+    "RESOURCE_TYPES",
+    "TABLES",
+    "build_block",
+    "build_reference",
+    "gc_paused",
+]
 
 REFERENCE_TABLES = ("payers", "plans", "sponsors", "providers")
 
@@ -63,6 +72,24 @@ _BLOCK_BUILDERS: tuple[tuple[tuple[str, ...], Builder], ...] = (
     (("eligibility_inquiries",), build_eligibility_requests),
     (("eligibility_inquiries", "eligibility_responses"), build_eligibility_responses),
 )
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while resources are built and written.
+
+    A block makes millions of small dicts and lists, none of them in a reference cycle
+    (reference counting frees them all), yet every allocation burst triggers collections that
+    scan the whole growing heap: about half the CPU time of a write. Pausing is safe because
+    nothing here creates cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_reference(reference: Mapping[str, pa.Table], ctx: Context) -> list[ResourceSet]:

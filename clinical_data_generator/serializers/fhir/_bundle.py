@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ...errors import InvalidArgumentError
 from .._registry import DocumentSink
-from ._build import build_block, build_reference
+from ._build import build_block, build_reference, gc_paused
 from ._context import Context
 from ._ids import resource_id
 from ._options import BundleOptions
@@ -79,6 +79,10 @@ class BundleWriter:
 
     def write_block(self, tables: Mapping[str, pa.Table]) -> None:
         """Write the Bundles of every household in the block, in member-table order."""
+        with gc_paused():
+            self._write_block(tables)
+
+    def _write_block(self, tables: Mapping[str, pa.Table]) -> None:
         sets = build_block(tables, self._ctx)
         household: dict[str, str] = {}
         if "members" in tables:

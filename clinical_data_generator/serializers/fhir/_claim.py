@@ -9,6 +9,7 @@ they correct through ``related`` (relationship ``prior``).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -47,6 +48,18 @@ _LINE_COLUMNS = (
     "procedure_id", "code_system", "procedure_code", "modifier_1", "modifier_2", "revenue_code",
     "diagnosis_pointers",
 )  # fmt: skip
+
+
+@functools.cache
+def _pointers(text: str) -> list[int]:
+    """Claim line diagnosis pointers '1,3' -> [1, 3] (shared lists; never mutated)."""
+    return [int(p) for p in text.split(",")]
+
+
+@functools.cache
+def _place(code: str) -> Resource:
+    """A CMS place-of-service code with our label as text."""
+    return concept(uri.POS, code, None, label("place_of_service.csv", code))
 
 
 def claim_type(kind: str) -> Resource:
@@ -160,10 +173,11 @@ def build_claims(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSet:
             doc["facility"] = location(facility)
         if rendering:
             doc["careTeam"] = [{"sequence": 1, "provider": provider(rendering), "role": _PRIMARY}]
-        info = _supporting_info(tob, admitted, end, admission_type, admission_source, discharge,
-                                drg_code)  # fmt: skip
-        if info:
-            doc["supportingInfo"] = info
+        if kind == "institutional":
+            info = _supporting_info(tob, admitted, end, admission_type, admission_source,
+                                    discharge, drg_code)  # fmt: skip
+            if info:
+                doc["supportingInfo"] = info
         doc["diagnosis"] = [
             {"sequence": i, "diagnosisCodeableConcept": diagnosis(code), "type": _PRINCIPAL}
             if i == 1
@@ -186,7 +200,7 @@ def build_claims(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSet:
             if rendering:
                 item["careTeamSequence"] = [1]
             if pointers:
-                item["diagnosisSequence"] = [int(p) for p in pointers.split(",")]
+                item["diagnosisSequence"] = _pointers(pointers)
             if rev:
                 item["revenue"] = revenue(rev)
             item["productOrService"] = lines.product(line)
@@ -196,9 +210,7 @@ def build_claims(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSet:
             name, value = serviced(day, last)
             item[name] = value
             if pos:
-                item["locationCodeableConcept"] = concept(
-                    uri.POS, pos, None, label("place_of_service.csv", pos)
-                )
+                item["locationCodeableConcept"] = _place(pos)
             item["quantity"] = {"value": units}
             item["net"] = money(billed)
             item["encounter"] = [encounter_ref(encounter)]

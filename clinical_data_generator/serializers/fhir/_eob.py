@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 from . import _systems as uri
@@ -56,23 +56,44 @@ _CLAIM_COLUMNS = ("claim_id", "member_id", "claim_type", "billing_provider_id", 
                   "statement_to", "coverage_id", "facility_provider_id")  # fmt: skip
 
 
-def _amounts(
-    billed: Decimal, allowed: Decimal, deductible: Decimal, copay: Decimal,
-    coinsurance: Decimal, denied: Decimal, paid: Decimal, carc: str | None = None,
-) -> list[Resource]:  # fmt: skip
-    noncovered: Resource = {"category": _NONCOVERED}
+_CATEGORIES = (_SUBMITTED, _ELIGIBLE, _DEDUCTIBLE, _COPAY, _COINSURANCE, _NONCOVERED, _BENEFIT)
+
+
+def _template(categories: tuple[Resource, ...], reason_at: int | None = None) -> str:
+    """A JSON array of adjudication entries with ``%s`` where the amounts (and reason) go.
+
+    The constant parts contain no ``%``, so ``template % values`` fills it in one step; the
+    amounts are the tables' decimal texts, so JSON shows exactly "12.50".
+    """
+    entries = []
+    for i, category in enumerate(categories):
+        reason = ""
+        if i == reason_at:
+            reason = ',"reason":{"coding":[{"system":"' + uri.X12_CARC + '","code":"%s"}]}'
+        entries.append('{"category":' + orjson.dumps(category).decode() + reason
+                       + ',"amount":{"value":%s,"currency":"USD"}}')  # fmt: skip
+    return "[" + ",".join(entries) + "]"
+
+
+# Adjudication arrays are the bulk of an EOB and hold no references, so they are written as
+# ready-made JSON (orjson fragments) instead of one dict per entry; the XML writer expands them.
+_LINE = _template(_CATEGORIES)
+_LINE_DENIED = _template(_CATEGORIES, reason_at=5)
+_TOTAL = _template((*_CATEGORIES, _MEMBER_LIABILITY))
+
+
+def _line_adjudication(values: tuple[str, ...], carc: str | None) -> orjson.Fragment:
+    """(billed, allowed, deductible, copay, coinsurance, denied, paid) of one line."""
     if carc:
-        noncovered["reason"] = concept(uri.X12_CARC, carc)
-    noncovered["amount"] = money(denied)
-    return [
-        {"category": _SUBMITTED, "amount": money(billed)},
-        {"category": _ELIGIBLE, "amount": money(allowed)},
-        {"category": _DEDUCTIBLE, "amount": money(deductible)},
-        {"category": _COPAY, "amount": money(copay)},
-        {"category": _COINSURANCE, "amount": money(coinsurance)},
-        noncovered,
-        {"category": _BENEFIT, "amount": money(paid)},
-    ]
+        return orjson.Fragment(_LINE_DENIED % (*values[:5], carc, *values[5:]))
+    return orjson.Fragment(_LINE % values)
+
+
+def _texts(table: pa.Table, name: str) -> list[Any]:
+    """A column as Python values, decimals as their exact text ("12.50")."""
+    if pa.types.is_decimal(table[name].type):
+        return table[name].cast(pa.string()).to_pylist()
+    return column(table, name)
 
 
 def build_explanations(tables: Mapping[str, pa.Table], ctx: Context) -> ResourceSet:
@@ -85,7 +106,7 @@ def build_explanations(tables: Mapping[str, pa.Table], ctx: Context) -> Resource
     items: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     if "line_adjudications" in tables:
         la = tables["line_adjudications"]
-        for row in zip(*(column(la, c) for c in _LINE_COLUMNS), strict=True):
+        for row in zip(*(_texts(la, c) for c in _LINE_COLUMNS), strict=True):
             items[row[0]].append(row)
     payments: dict[str, tuple[str, str]] = {}
     if "payments" in tables:
@@ -94,7 +115,7 @@ def build_explanations(tables: Mapping[str, pa.Table], ctx: Context) -> Resource
                             column(p, "trace_number"), strict=True), strict=True))  # fmt: skip
     find_coverage = coverage_for(tables)
     t = tables["adjudications"]
-    cols = [column(t, c) for c in _ADJ_COLUMNS]
+    cols = [_texts(t, c) for c in _ADJ_COLUMNS]
     ids = ctx.ids("ExplanationOfBenefit").many(cols[0])
     patient, claim_ref, organization = (
         ctx.refs("Patient"),
@@ -156,14 +177,15 @@ def build_explanations(tables: Mapping[str, pa.Table], ctx: Context) -> Resource
                 item["productOrService"] = lines.product((None,) * 9)
             item["quantity"] = {"value": units}
             item["net"] = money(l_billed)
-            item["adjudication"] = _amounts(l_billed, l_allowed, l_deductible, l_copay,
-                                            l_coinsurance, l_denied, l_paid, carc)  # fmt: skip
+            item["adjudication"] = _line_adjudication(
+                (l_billed, l_allowed, l_deductible, l_copay, l_coinsurance, l_denied, l_paid), carc
+            )
             entries.append(item)
         if entries:
             doc["item"] = entries
-        totals = _amounts(billed, allowed, deductible, copay, coinsurance, denied, paid)
-        totals.append({"category": _MEMBER_LIABILITY, "amount": money(owed)})
-        doc["total"] = totals
+        doc["total"] = orjson.Fragment(
+            _TOTAL % (billed, allowed, deductible, copay, coinsurance, denied, paid, owed)
+        )
         if payment_id in payments:
             day, trace = payments[payment_id]
             doc["payment"] = {

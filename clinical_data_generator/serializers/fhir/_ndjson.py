@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pyarrow as pa
 
 from .._registry import DocumentSink, WritableStream
-from ._build import build_block, build_reference
+from ._build import build_block, build_reference, gc_paused
 from ._context import Context
 from ._values import ResourceSet, dumps
 
@@ -41,7 +41,8 @@ class NDJSONWriter:
 
     def write_block(self, tables: Mapping[str, pa.Table]) -> None:
         """Append one block's resources to their files."""
-        self._write(build_block(tables, self._ctx))
+        with gc_paused():
+            self._write(build_block(tables, self._ctx))
 
     def close(self) -> None:
         """Nothing to finish: every line is complete when written."""

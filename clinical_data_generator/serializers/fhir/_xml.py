@@ -10,6 +10,7 @@ files of one export.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ import orjson
 import pyarrow as pa
 
 from .._registry import DocumentSink, WritableStream
-from ._build import build_block, build_reference
+from ._build import build_block, build_reference, gc_paused
 from ._context import Context
 from ._ids import resource_id
 from ._values import Resource, ResourceSet, number
@@ -50,6 +51,10 @@ def _value(value: Any) -> str:
 
 
 def _element(name: str, value: Any, out: list[str]) -> None:
+    if isinstance(value, orjson.Fragment):
+        text = orjson.dumps(value).decode()
+        if text[:1] in "[{":  # ready-made JSON (EOB adjudications): expand, numbers kept as text
+            value = json.loads(text, parse_float=str)
     if isinstance(value, list):
         for item in value:
             _element(name, item, out)
@@ -115,7 +120,8 @@ class XMLWriter:
 
     def write_block(self, tables: Mapping[str, pa.Table]) -> None:
         """Append one block's resources to their files."""
-        self._write(build_block(tables, self._ctx))
+        with gc_paused():
+            self._write(build_block(tables, self._ctx))
 
     def close(self) -> None:
         """Close every Bundle element."""
