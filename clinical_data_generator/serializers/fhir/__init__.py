@@ -15,13 +15,17 @@ ids are uuid5 of (seed, resource type, table key), see :func:`resource_id`.
 
 from __future__ import annotations
 
-from .._registry import register
+from .._registry import register as _register
 from ._build import RESOURCE_TYPES, TABLES
 from ._formats import FHIRBundleFormat, FHIRNDJSONFormat, FHIRXMLFormat
 from ._ids import NAMESPACE, resource_id
 from ._options import MIN_BUNDLE_ENTRIES, BundleOptions
 
 __all__ = [
+    "BundleOptions",
+    "FHIRBundleFormat",
+    "FHIRNDJSONFormat",
+    "FHIRXMLFormat",
     "FHIR_BUNDLE",
     "FHIR_NDJSON",
     "FHIR_XML",
@@ -29,13 +33,9 @@ __all__ = [
     "NAMESPACE",
     "RESOURCE_TYPES",
     "TABLES",
-    "BundleOptions",
-    "FHIRBundleFormat",
-    "FHIRNDJSONFormat",
-    "FHIRXMLFormat",
     "resource_id",
 ]
 
-FHIR_NDJSON = register(FHIRNDJSONFormat())
-FHIR_BUNDLE = register(FHIRBundleFormat())
-FHIR_XML = register(FHIRXMLFormat())
+FHIR_NDJSON = _register(FHIRNDJSONFormat())
+FHIR_BUNDLE = _register(FHIRBundleFormat())
+FHIR_XML = _register(FHIRXMLFormat())
