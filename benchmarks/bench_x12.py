@@ -286,11 +286,18 @@ def _same_claims(ours: dict[str, str], naive: dict[str, str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--members", type=int, default=None, help="population (default 40,000)")
+    parser.add_argument(
+        "--baseline-members",
+        type=int,
+        default=None,
+        help="population of the baseline runs (default min(N, 8,000)); rates are per claim",
+    )
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (default 5)")
     parser.add_argument("--quick", action="store_true", help="smoke mode: 4,000 members, 2 rounds")
     args = parser.parse_args(argv)
     members = args.members or (4_000 if args.quick else 40_000)
     rounds = args.rounds or (2 if args.quick else 5)
+    baseline_members = args.baseline_members or min(members, 8_000)
 
     print(
         f"bench_x12  {dt.datetime.now().isoformat(timespec='seconds')}  "
@@ -309,6 +316,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{tables['claim_lines'].num_rows:,} claim lines (all types); {rounds} interleaved "
         "rounds; rates are claims per CPU second (time.process_time), median of rounds"
     )
+    small = ds if baseline_members == members else cdg.generate(members=baseline_members, seed=SEED)
+    small_tables = dict(small.tables)
+    small_claims = int(
+        pc.sum(pc.equal(small_tables["claims"]["claim_type"], "professional")).as_py()
+    )
+    print(
+        f"baseline population: {baseline_members:,} members, {small_claims:,} professional claims"
+    )
     sizes: dict[str, tuple[int, int]] = {}
 
     def ours() -> int:
@@ -320,20 +335,25 @@ def main(argv: list[str] | None = None) -> int:
         return claims
 
     def baseline() -> int:
-        files = naive_837p(tables, as_of)
+        files = naive_837p(small_tables, as_of)
         sizes[NAIVE] = (
             sum(len(t) for t in files.values()),
             sum(t.count("~") for t in files.values()),
         )
-        return claims
+        return small_claims
 
-    same = _same_claims(ours_files(reference, block, ds.info), naive_837p(tables, as_of))
+    small_reference = {n: t for n, t in small_tables.items() if n in REFERENCE}
+    small_block = {n: t for n, t in small_tables.items() if n not in REFERENCE}
+    same = _same_claims(
+        ours_files(small_reference, small_block, small.info), naive_837p(small_tables, as_of)
+    )
     print(f"outputs agree segment for segment (envelopes aside): {'yes' if same else 'NO'}")
     rates = measure({OURS: ours, NAIVE: baseline}, rounds, warmup=True, progress=print)
     medians = report("837P rendering (claims per CPU second)", rates, unit="claims/s")
     print("")
     for name, (size, segments) in sizes.items():
-        print(f"  {name:<42} {fmt_bytes(size)}, {segments:,} segments")
+        count = claims if name == OURS else small_claims
+        print(f"  {name:<42} {count:,} claims: {fmt_bytes(size)}, {segments:,} segments")
     ratio = medians[OURS] / medians[NAIVE]
     print("")
     print(f"  ratio ours / baseline: {ratio:.1f}x")
