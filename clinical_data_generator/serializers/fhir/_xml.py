@@ -11,6 +11,7 @@ files of one export.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -40,6 +41,19 @@ _ESCAPE = str.maketrans(
 _EXTENSIONS = frozenset({"extension", "modifierExtension"})
 
 
+# XML of dicts shared by many resources (codes, references to the same patient, Money), keyed by
+# (id, element name). The entry keeps the dict alive, so its id cannot be reused while cached;
+# writers clear the cache after each block. Only dicts referenced from several places are
+# cached (reference count), so one-off dicts cost nothing; the output is the same either way.
+_SHARED: dict[tuple[int, str], tuple[Any, str]] = {}
+_SHARED_REFCOUNT = 5
+
+
+def clear_cache() -> None:
+    """Forget the XML of shared dicts (between blocks, so memory stays flat)."""
+    _SHARED.clear()
+
+
 def _value(value: Any) -> str:
     if value is True:
         return "true"
@@ -47,7 +61,19 @@ def _value(value: Any) -> str:
         return "false"
     if isinstance(value, (int, float, Decimal, orjson.Fragment)):
         return number(value)
-    return str(value).translate(_ESCAPE)
+    text = str(value)
+    # Most values need no escaping; testing for the five characters is cheaper than translate.
+    if (
+        "&" in text
+        or "<" in text
+        or '"' in text
+        or ">" in text
+        or "\n" in text
+        or "\r" in text
+        or "\t" in text
+    ):
+        return text.translate(_ESCAPE)
+    return text
 
 
 def _element(name: str, value: Any, out: list[str]) -> None:
@@ -64,14 +90,28 @@ def _element(name: str, value: Any, out: list[str]) -> None:
             _resource(value, out, "")
             out.append(f"</{name}>")
             return
-        url = value.get("url") if name in _EXTENSIONS else None
-        out.append(f'<{name} url="{_value(url)}">' if url is not None else f"<{name}>")
-        for key, child in value.items():
-            if not (url is not None and key == "url"):
-                _element(key, child, out)
-        out.append(f"</{name}>")
+        if sys.getrefcount(value) > _SHARED_REFCOUNT:
+            key = (id(value), name)
+            hit = _SHARED.get(key)
+            if hit is None:
+                part: list[str] = []
+                _dict_element(name, value, part)
+                hit = _SHARED[key] = (value, "".join(part))
+            out.append(hit[1])
+            return
+        _dict_element(name, value, out)
     else:
         out.append(f'<{name} value="{_value(value)}"/>')
+
+
+def _dict_element(name: str, value: dict[str, Any], out: list[str]) -> None:
+    """A complex element: url attribute for extensions, children in order."""
+    url = value.get("url") if name in _EXTENSIONS else None
+    out.append(f'<{name} url="{_value(url)}">' if url is not None else f"<{name}>")
+    for key, child in value.items():
+        if not (url is not None and key == "url"):
+            _element(key, child, out)
+    out.append(f"</{name}>")
 
 
 def _resource(resource: Resource, out: list[str], namespace: str) -> None:
@@ -122,8 +162,10 @@ class XMLWriter:
         """Append one block's resources to their files."""
         with gc_paused():
             self._write(build_block(tables, self._ctx))
+        clear_cache()
 
     def close(self) -> None:
         """Close every Bundle element."""
         for stream in self._streams.values():
             stream.write(b"</Bundle>\n")
+        clear_cache()
