@@ -43,15 +43,15 @@ def test_workers_do_not_change_output(tmp_path: Path) -> None:
 
 def test_shards_concatenate_to_the_full_run(tmp_path: Path) -> None:
     """Two shards generated separately and concatenated equal the all-at-once run, in bytes too."""
-    population = cdg.Population(3 * cdg.BLOCK_MEMBERS + 100, seed=8)
+    population = cdg.Population(cdg.BLOCK_MEMBERS + 100, seed=8)
     whole = population.generate()
-    first = population.generate(blocks=range(0, 2))
-    second = cdg.Population(3 * cdg.BLOCK_MEMBERS + 100, seed=8).generate(blocks=range(2, 4))
+    first = population.generate(blocks=range(0, 1))
+    second = cdg.Population(cdg.BLOCK_MEMBERS + 100, seed=8).generate(blocks=range(1, 2))
     joined = cdg.Dataset.concat([first, second])
     for name, table in whole.tables.items():
         assert joined.tables[name].equals(table), name
-    whole.write(tmp_path / "whole", formats=FORMATS)
-    joined.write(tmp_path / "joined", formats=FORMATS)
+    whole.write(tmp_path / "whole", formats=["csv", "parquet"])
+    joined.write(tmp_path / "joined", formats=["csv", "parquet"])
     assert _tree(tmp_path / "whole") == _tree(tmp_path / "joined")
 
 

@@ -129,6 +129,9 @@ def system_problem(system: str) -> str | None:
 _ICD10CM_DOTTED = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 _ICD10CM_BARE = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}$")
 _LOINC = re.compile(r"^([0-9]{1,7})-([0-9])$")
+# LOINC answer (LA) and part (LP) codes live in the same system; their check digits are not
+# the term codes' mod-10 digit, so only the shape is checked.
+_LOINC_ANSWER = re.compile(r"^L[AP][0-9]{1,7}-[0-9]$")
 _CVX = re.compile(r"^[0-9]{1,3}$")
 _NPI = re.compile(r"^[0-9]{10}$")
 
@@ -155,6 +158,8 @@ def code_problem(system: str, code: str) -> str | None:
             return f"ICD-10-CM code {code!r} needs its dot: {code[:3]}.{code[3:]}"
         return f"{code!r} is not an ICD-10-CM code"
     if system == LOINC:
+        if _LOINC_ANSWER.match(code):
+            return None
         found = _LOINC.match(code)
         # The LOINC check digit is the Luhn (mod 10) digit of the number part.
         if found is None or not _luhn_ok(found.group(1) + found.group(2)):

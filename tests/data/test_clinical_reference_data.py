@@ -64,7 +64,7 @@ SCHEMAS = {
         "condition_shift",
     ),
     "loinc_panels.csv": ("panel", "loinc", "name"),
-    "cvx.csv": ("cvx", "short_description", "mvx", "route", "site", "vaccine_group"),
+    "cvx.csv": ("cvx", "short_description", "mvx", "route", "site", "vaccine_group", "cpt"),
     "immunization_schedule.csv": (
         "vaccine_group",
         "cvx",
@@ -271,7 +271,7 @@ def test_procedures_shape() -> None:
     rows = table("procedures.csv")[1]
     codes = [r["code"] for r in rows]
     assert codes == sorted(set(codes))
-    assert len(codes) <= 150
+    assert len(codes) <= 160
     for r in rows:
         assert re.fullmatch(r"\d{5}", r["code"]), r
         assert 0 < len(r["label"]) < 40, r
@@ -378,12 +378,14 @@ def test_loinc_panels() -> None:
 def test_cvx_and_schedule() -> None:
     """CVX codes are numeric with MVX, route and site; schedule rows reference them in order."""
     cvx = {r["cvx"]: r for r in table("cvx.csv")[1]}
+    procedure_codes = {r["code"] for r in table("procedures.csv")[1]}
     for r in cvx.values():
         assert re.fullmatch(r"\d{2,3}", r["cvx"]), r
         assert re.fullmatch(r"[A-Z]{3}", r["mvx"]), r
         assert r["route"] in {"IM", "SC", "PO", "IN", "ID"}, r
         assert r["site"] in {"", "LA", "RA", "LT", "RT", "LD", "RD"}, r
         assert (r["site"] == "") == (r["route"] in {"PO", "IN"}), r
+        assert r["cpt"] in procedure_codes and r["cpt"].startswith("9"), r  # product code
     rows = table("immunization_schedule.csv")[1]
     seen = set()
     for r in rows:
