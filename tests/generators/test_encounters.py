@@ -58,8 +58,7 @@ def test_follow_ups_and_acute_problems(medium: cdg.Dataset) -> None:
 
 
 def test_options_and_invariants_over_a_longer_history() -> None:
-    """history_years=3 spreads visits over three years; visit_scale=0 leaves only the
-    vaccination visits of the immunizations."""
+    """history_years=3 spreads visits over 3 years; visit_scale=0 leaves vaccination visits."""
     pop = cdg.Population(1_500, seed=4, encounter_generator=cdg.EncounterGenerator(history_years=3))
     ds = pop.generate()
     starts = ds.tables["encounters"]["start_date"].to_pylist()
