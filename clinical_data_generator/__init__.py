@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         Sponsor,
     )
     from .serializers import FORMATS
+    from .serializers.x12 import X12Format, X12Options
     from .validation import FileReport, validate_paths
 
 __all__ = [
@@ -108,6 +109,8 @@ __all__ = [
     "ProviderGenerator",
     "Sponsor",
     "SponsorGenerator",
+    "X12Format",
+    "X12Options",
     "__version__",
     "generate",
     "validate_paths",
@@ -153,6 +156,8 @@ _LAZY = {
     "LabResult": ".models",
     "LabGenerator": ".generators",
     "FORMATS": ".serializers",
+    "X12Format": ".serializers.x12",
+    "X12Options": ".serializers.x12",
     "FileReport": ".validation",
     "validate_paths": ".validation",
 }

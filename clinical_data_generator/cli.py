@@ -47,7 +47,7 @@ _GENERATORS = {
     "provider_generator": cdg.ProviderGenerator,
 }
 _CONFIG_KEYS = {"members", "seed", "as_of", "formats", "out", "workers", "min_age", "max_age",
-                "states", "lines_of_business", "dependents", "conditions", "payers", "tables",
+                "states", "lines_of_business", "dependents", "conditions", "payers", "tables", "x12",
                 *_GENERATORS}  # fmt: skip
 
 
@@ -82,6 +82,22 @@ def _generator(name: str, settings: object) -> Any:
     except TypeError:
         allowed = sorted(a.name for a in cls.__attrs_attrs__)  # type: ignore[attr-defined]
         _usage(f"--config: [{name}] has unknown option(s) {sorted(settings)}; allowed: {allowed}")
+
+
+def _x12_formats(formats: list[str], settings: object) -> list[Any]:
+    """X12 formats configured by the ``[x12]`` table of the config file (X12Options)."""
+    if settings is None:
+        return formats
+    if not isinstance(settings, Mapping):
+        _usage("--config: [x12] must be a table of X12Options fields")
+    try:
+        options = cdg.X12Options(**settings)
+    except cdg.InvalidArgumentError as exc:
+        _usage(f"--config: [x12] {exc}")
+    except TypeError:
+        allowed = sorted(a.name for a in cdg.X12Options.__attrs_attrs__)
+        _usage(f"--config: [x12] has unknown option(s) {sorted(settings)}; allowed: {allowed}")
+    return [cdg.X12Format(f, options=options) if f.startswith("x12-") else f for f in formats]
 
 
 def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
@@ -168,6 +184,7 @@ def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
         _usage("--out is required: a folder path or fsspec URL")
     workers = options.pop("workers", 1)
     tables = options.pop("tables", None)
+    formats = _x12_formats(formats, options.pop("x12", None))
     try:
         population = _population(options)
         on_block, stop = _progress(population.block_count, not quiet and sys.stderr.isatty())

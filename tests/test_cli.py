@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import clinical_data_generator as cdg
+from clinical_data_generator import cli
 
 
 def cdg_run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -223,3 +224,23 @@ def test_table_option_limits_the_output(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert "--table: ['claim'] is not allowed" in bad.stderr
+
+
+def test_x12_config_table_sets_the_envelope(tmp_path: Path) -> None:
+    """An [x12] table in --config configures every x12-* format and is kept in the manifest."""
+    config = tmp_path / "x12.toml"
+    config.write_text('[x12]\nsender_id = "MYCLEARINGHOUSE"\nusage_indicator = "P"\n')
+    out = tmp_path / "out"
+    code = cli.run(["generate", "--members", "40", "--seed", "2", "--format", "x12-837p",
+                    "--config", str(config), "--out", str(out), "--quiet"])  # fmt: skip
+    assert code == 0
+    first = sorted((out / "x12-837p").glob("*.x12"))[0].read_text()
+    assert first.startswith("ISA*") and "*ZZ*MYCLEARINGHOUSE*" in first[:110]
+    assert first[102] == "P"  # ISA15 usage indicator
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["format_options"]["x12-837p"]["sender_id"] == "MYCLEARINGHOUSE"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[x12]\nbogus = 1\n")
+    result = cdg_run("generate", "--members", "5", "--format", "x12-837p", "--config", str(bad),
+                     "--out", str(tmp_path / "x"))  # fmt: skip
+    assert result.returncode == 2 and "[x12] has unknown option(s) ['bogus']" in result.stderr

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import fsspec
 import orjson
 import pyarrow as pa
@@ -165,6 +166,7 @@ def write_output(
         manifest = {
             **info,
             "formats": [s.name for s in serializers],
+            **_format_options(serializers),
             "tables": rows,
             "files": sorted(files, key=lambda f: str(f["path"])),
         }
@@ -184,6 +186,19 @@ def write_output(
         raise
     _remove(fs, partial)
     return manifest
+
+
+def _format_options(serializers: Sequence[AnySerializer]) -> dict[str, Any]:
+    """``{"format_options": {format: options}}`` for configured formats (e.g. X12 ids)."""
+    found: dict[str, Any] = {}
+    for serializer in serializers:
+        options = getattr(serializer, "options", None)
+        if options is not None and attrs.has(type(options)):
+            found[serializer.name] = attrs.asdict(
+                options,
+                value_serializer=lambda _, __, v: v.isoformat() if hasattr(v, "isoformat") else v,
+            )
+    return {"format_options": found} if found else {}
 
 
 def _filesystem(target: str | os.PathLike[str]) -> tuple[Any, str]:
