@@ -32,6 +32,7 @@ _FLAGS = {
     "lines_of_business": "--line-of-business",
     "payers": "--payers",
     "tables": "--table",
+    "pins": "--pin",
 }
 _GENERATORS = {
     "member_generator": cdg.MemberGenerator,
@@ -47,7 +48,7 @@ _GENERATORS = {
     "provider_generator": cdg.ProviderGenerator,
 }
 _CONFIG_KEYS = {"members", "seed", "as_of", "formats", "out", "workers", "min_age", "max_age",
-                "states", "lines_of_business", "dependents", "conditions", "payers", "tables", "x12",
+                "states", "lines_of_business", "dependents", "conditions", "payers", "tables", "x12", "pins",
                 *_GENERATORS}  # fmt: skip
 
 
@@ -82,6 +83,19 @@ def _generator(name: str, settings: object) -> Any:
     except TypeError:
         allowed = sorted(a.name for a in cls.__attrs_attrs__)  # type: ignore[attr-defined]
         _usage(f"--config: [{name}] has unknown option(s) {sorted(settings)}; allowed: {allowed}")
+
+
+def _pins(table: object, flags: Sequence[str]) -> dict[str, dict[str, object]]:
+    """``[pins]`` from the config file merged with ``--pin TABLE.COLUMN=VALUE`` flags."""
+    from .generators._pins import parse_pin
+
+    if table is not None and not isinstance(table, Mapping):
+        _usage("--config: [pins] must be a table of {table = {column = value}}")
+    pins: dict[str, dict[str, object]] = {k: dict(v) for k, v in (table or {}).items()}
+    for text in flags:
+        name, column, value = parse_pin(text)
+        pins.setdefault(name, {})[column] = value
+    return pins
 
 
 def _x12_formats(formats: list[str], settings: object) -> list[Any]:
@@ -162,6 +176,8 @@ def main() -> None:
               help="Cohort: only members with this chronic condition, e.g. diabetes (repeatable).")  # fmt: skip
 @click.option("--payers", type=int, help="Number of fictional payers (1-50).  [default: 4]")
 @click.option("--table", "tables", multiple=True, help="Only this table (repeatable); default all.")
+@click.option("--pin", "pin", multiple=True, metavar="TABLE.COLUMN=VALUE",
+              help="Set a column to VALUE on every row, for edge-case tests (repeatable).")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
     """Generate a population and write it in one or more formats.
@@ -186,6 +202,7 @@ def generate(config_path: str | None, quiet: bool, **flags: Any) -> None:
     tables = options.pop("tables", None)
     formats = _x12_formats(formats, options.pop("x12", None))
     try:
+        options["pins"] = _pins(options.pop("pins", None), options.pop("pin", ()))
         population = _population(options)
         on_block, stop = _progress(population.block_count, not quiet and sys.stderr.isatty())
         try:
@@ -228,6 +245,7 @@ def _population(options: dict[str, Any]) -> cdg.Population:
         options.pop("members"),
         seed=options.pop("seed", 0),
         as_of=options.pop("as_of", None),
+        pins=options.pop("pins", None) or None,
         **generators,
     )
 

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
@@ -26,6 +27,7 @@ from ..models import MODELS, arrow_schema
 from ..serializers._output import needed_tables, write_output
 from ..serializers._registry import AnySerializer
 from ._context import BlockContext, Reference
+from ._pins import Pins, apply_pins, to_pins
 from .claims import ClaimGenerator
 from .conditions import ConditionGenerator
 from .coverages import CoverageGenerator
@@ -100,6 +102,11 @@ class Population:
         payer_generator: Payers and their plans.
         sponsor_generator: Employer groups.
         provider_generator: Practitioners and organisations.
+        pins: Fixed values for edge-case and negative tests, ``{table: {column: value}}``, set
+            on every row of a member table (e.g. ``{"claims": {"principal_diagnosis":
+            "E1165"}}``, ``{"members": {"last_name": "O'Brien-Nunez"}}``). Pinned values reach
+            every format, so they can deliberately break invariants (a pinned line amount no
+            longer adds up to the claim total).
 
     Example:
         >>> import clinical_data_generator as cdg
@@ -122,6 +129,7 @@ class Population:
     inquiry_generator: InquiryGenerator = attrs.field(factory=InquiryGenerator, kw_only=True)
     lab_generator: LabGenerator = attrs.field(factory=LabGenerator, kw_only=True)
     payer_generator: PayerGenerator = attrs.field(factory=PayerGenerator, kw_only=True)
+    pins: Pins = attrs.field(default=None, converter=to_pins, kw_only=True)
     sponsor_generator: SponsorGenerator = attrs.field(factory=SponsorGenerator, kw_only=True)
     provider_generator: ProviderGenerator = attrs.field(factory=ProviderGenerator, kw_only=True)
 
@@ -211,7 +219,7 @@ class Population:
                             ctx, member_ids, coverages.table, visits, bills
                         )
                     )
-        return {name: out[name] for name in wanted}
+        return apply_pins({name: out[name] for name in wanted}, self.pins)
 
     def iter_blocks(
         self,
@@ -257,6 +265,10 @@ class Population:
         def convert(_: type, __: attrs.Attribute[object], value: object) -> object:
             if isinstance(value, dt.date):
                 return value.isoformat()
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+                return {k: convert(_, __, v) for k, v in value}  # pins
             if isinstance(value, tuple):
                 return list(value)
             return value
