@@ -191,3 +191,42 @@ def test_indented_bundles_hold_the_same_json(small_dataset: cdg.Dataset, tmp_pat
     pretty = _write(small_dataset, tmp_path / "pretty", BundleOptions(indent=True))
     assert plain == pretty
     assert b'\n  "type"' in next((tmp_path / "pretty" / "fhir-bundle").glob("*.json")).read_bytes()
+
+
+class _CountingSink:
+    """A DocumentSink that records how many of its streams are open at once."""
+
+    def __init__(self) -> None:
+        self.open_now = 0
+        self.most = 0
+        self.files: dict[str, bytes] = {}
+
+    def open(self, relative_path: str) -> Any:
+        sink = self
+
+        class Stream:
+            def __init__(self) -> None:
+                sink.open_now += 1
+                sink.most = max(sink.most, sink.open_now)
+                self.closed = False
+
+            def write(self, data: bytes) -> int:
+                sink.files[relative_path] = sink.files.get(relative_path, b"") + data
+                return len(data)
+
+            def close(self) -> None:
+                if not self.closed:
+                    sink.open_now -= 1
+                    self.closed = True
+
+        return Stream()
+
+
+def test_bundle_files_are_closed_as_they_are_written(small_dataset: cdg.Dataset) -> None:
+    """One file per household must not keep thousands of files open (EMFILE on big runs)."""
+    sink = _CountingSink()
+    reference = {n: small_dataset.tables[n] for n in ("payers", "plans", "sponsors", "providers")}
+    writer = FHIRBundleFormat().open(sink, reference, small_dataset.info)
+    writer.write_block(dict(small_dataset.tables))
+    writer.close()
+    assert len(sink.files) > 5 and sink.most == 1

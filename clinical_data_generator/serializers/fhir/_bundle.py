@@ -205,4 +205,11 @@ class BundleWriter:
             "entry": out,
         }
         data = dumps_indented(bundle) if self._options.indent else dumps(bundle)
-        self._sink.open(f"{label}.json").write(data + b"\n")
+        stream = self._sink.open(f"{label}.json")
+        stream.write(data + b"\n")
+        # One file per household: close it now, or a large population runs out of file
+        # descriptors. The sink's streams keep their size and hash after closing, and closing
+        # again at the end of the run is a no-op.
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()

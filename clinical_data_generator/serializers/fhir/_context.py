@@ -50,8 +50,6 @@ class Directory:
         self.sponsor_name: dict[str, str] = {}
         self.provider_name: dict[str, str] = {}
         self.practitioners: set[str] = set()
-        self.organizations: set[str] = set()
-        self.employer: dict[str, str] = {}  # practitioner -> billing organisation
         self.names: dict[str, str] = {}  # shared resource key -> Reference.display
         if "payers" in reference:
             t = reference["payers"]
@@ -66,15 +64,9 @@ class Directory:
             t = reference["providers"]
             ids = column(t, "provider_id")
             self.provider_name = dict(zip(ids, column(t, "name"), strict=True))
-            for pid, kind, org in zip(
-                ids, column(t, "entity_type"), column(t, "organization_id"), strict=True
-            ):
+            for pid, kind in zip(ids, column(t, "entity_type"), strict=True):
                 if kind == "individual":
                     self.practitioners.add(pid)
-                    if org:
-                        self.employer[pid] = org
-                else:
-                    self.organizations.add(pid)
         self.names.update(self.payer_name)
         self.names.update(self.sponsor_name)
         self.names.update(self.provider_name)
@@ -122,11 +114,6 @@ class Context:
         if maker is None:
             maker = self._makers[resource_type] = IdMaker(self.seed, resource_type)
         return maker
-
-    def reference(self, resource_type: str, key: str) -> str:
-        """The literal reference to the ``resource_type`` built from table key ``key``."""
-        rid = self.ids(resource_type).one(key)
-        return f"urn:uuid:{rid}" if self.bundle else f"{resource_type}/{rid}"
 
     def refs(self, resource_type: str) -> Callable[[str], Resource]:
         """A memoised ``key -> Reference`` function for one type.
