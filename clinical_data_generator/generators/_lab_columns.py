@@ -140,9 +140,13 @@ def _blobs(name: str) -> tuple[pa.Array, np.ndarray, np.ndarray]:
 
 
 def timestamps(seconds: np.ndarray) -> pa.Array:
-    """``timestamp[s]`` column from integer seconds since 1970."""
-    values = np.ascontiguousarray(seconds, dtype=np.int64)
-    return pa.Array.from_buffers(pa.timestamp("s"), values.size, [None, pa.py_buffer(values)])
+    """``timestamp[ms]`` column from integer seconds since 1970.
+
+    Milliseconds, not seconds: Parquet has no second unit, so ``timestamp[s]`` would not read
+    back as the same type.
+    """
+    values = np.ascontiguousarray(seconds, dtype=np.int64) * 1000
+    return pa.Array.from_buffers(pa.timestamp("ms"), values.size, [None, pa.py_buffer(values)])
 
 
 def floats(values: np.ndarray) -> pa.Array:

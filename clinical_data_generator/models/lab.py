@@ -11,7 +11,7 @@ from ._schema import column
 
 __all__ = ["CovidTest", "DiagnosticReport", "LabResult"]
 
-TIMESTAMP = pa.timestamp("s")
+TIMESTAMP = pa.timestamp("ms")  # Parquet has no second unit
 
 
 @attrs.frozen
