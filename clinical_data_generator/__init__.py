@@ -62,12 +62,14 @@ if TYPE_CHECKING:
         Sponsor,
     )
     from .serializers import FORMATS
+    from .serializers.fhir import BundleOptions, FHIRBundleFormat
     from .serializers.x12 import X12Format, X12Options
     from .validation import FileReport, validate_paths
 
 __all__ = [
     "Adjudication",
     "BLOCK_MEMBERS",
+    "BundleOptions",
     "Claim",
     "ClaimGenerator",
     "ClaimLine",
@@ -86,6 +88,7 @@ __all__ = [
     "EligibilityResponse",
     "Encounter",
     "EncounterGenerator",
+    "FHIRBundleFormat",
     "FORMATS",
     "FileReport",
     "Immunization",
@@ -157,6 +160,8 @@ _LAZY = {
     "LabGenerator": ".generators",
     "FORMATS": ".serializers",
     "X12Format": ".serializers.x12",
+    "FHIRBundleFormat": ".serializers.fhir",
+    "BundleOptions": ".serializers.fhir",
     "X12Options": ".serializers.x12",
     "FileReport": ".validation",
     "validate_paths": ".validation",

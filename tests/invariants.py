@@ -85,7 +85,7 @@ def check_members(ds: cdg.Dataset, as_of: dt.date) -> None:
     m = ds.tables["members"]
     if m.num_rows == 0:
         return
-    for column in ("member_id", "identity_id", "member_number"):
+    for column in ("member_id", "identity_id", "member_number", "mrn"):
         _unique(m, column)
     _resolves(m["subscriber_member_id"], m["member_id"], "members.subscriber_member_id")
     _resolves(m["plan_id"], ds.tables["plans"]["plan_id"], "members.plan_id")

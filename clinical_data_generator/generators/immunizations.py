@@ -308,12 +308,6 @@ def _table(ctx: BlockContext, members: MemberBlock, coverages: pa.Table, d: _Dra
     change[1:] = member[1:] != member[:-1]
     sequence = np.arange(size) - np.maximum.accumulate(np.where(change, np.arange(size), 0)) + 1
     ids = arrow.take(members.table["member_id"].combine_chunks(), member)
-    mrn = seeded_bijection(
-        members.global_index % _MRN_MODULUS,
-        seed=ctx.seed,
-        name="immunizations.mrn",
-        modulus=_MRN_MODULUS,
-    )
 
     # Administering practitioner: a paediatric and an adult one per member, in their state.
     provider_rng = stream(ctx.seed, "immunizations.provider", ctx.block)
@@ -352,7 +346,7 @@ def _table(ctx: BlockContext, members: MemberBlock, coverages: pa.Table, d: _Dra
             size, arrow.chars(ids, 10), "-I", arrow.digit_chars(sequence, 3)
         ),
         "member_id": ids,
-        "mrn": arrow.take(arrow.fixed(mrn.size, "MRN", arrow.digit_chars(mrn, 8)), member),
+        "mrn": arrow.take(members.table["mrn"].combine_chunks(), member),  # the member's MRN
         "occurrence_date": arrow.dates(day.astype("datetime64[D]")),
         "vaccine_group": group_names,
         "cvx": arrow.take(imm.cvx, cvx),

@@ -85,6 +85,17 @@ def _max_age(value: object) -> int | None:
     return validation.optional_integer("max_age", value, 0, 105)
 
 
+_MRN_MODULUS = 10**8
+
+
+def medical_record_numbers(seed: int, global_index: np.ndarray) -> pa.Array:
+    """'MRN' + 8 digits per member, from a seeded bijection of the member's position."""
+    mrn = seeded_bijection(
+        global_index % _MRN_MODULUS, seed=seed, name="immunizations.mrn", modulus=_MRN_MODULUS
+    )
+    return arrow.fixed(mrn.size, "MRN", arrow.digit_chars(mrn, 8))
+
+
 def _validate_conditions(value: Sequence[str] | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -307,6 +318,7 @@ class MemberGenerator:
             "person_code": person_code,
             "subscriber_number": subscriber_number,
             "member_number": arrow.fixed(n, arrow.chars(subscriber_number, 12), person_chars),
+            "mrn": medical_record_numbers(ctx.seed, global_index),
             "first_name": first,
             "last_name": last,
             "sex": sex_column,

@@ -36,6 +36,10 @@ class Member:
     member_number: str = column(
         pa.string(), "Member ID card number: subscriber_number + person_code."
     )
+    mrn: str = column(
+        pa.string(),
+        "Medical record number: 'MRN' + 8 digits, one per member (the same as on immunizations).",
+    )
     first_name: str = column(pa.string(), "Given name, drawn by birth decade and sex (SSA).")
     last_name: str = column(pa.string(), "Family name, drawn jointly with race/ethnicity (Census).")
     sex: str = column(pa.string(), "Administrative sex: F or M.")

@@ -29,6 +29,7 @@ class _HashingStream:
         self._raw = raw
         self.sha256 = hashlib.sha256()
         self.size = 0
+        self.digest = ""
         self.closed = False
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
@@ -53,8 +54,11 @@ class _HashingStream:
         return False
 
     def close(self) -> None:
+        """Close the file and keep only its size and digest (flat memory for many files)."""
         if not self.closed:
             self._raw.close()
+            self._raw = None
+            self.digest = self.sha256.hexdigest()
             self.closed = True
 
 
@@ -156,13 +160,13 @@ def write_output(
             writer.close()
             stream.close()
             files.append({"path": rel, "format": fmt, "table": table, "rows": rows[table],
-                          "size": stream.size, "sha256": stream.sha256.hexdigest()})  # fmt: skip
+                          "size": stream.size, "sha256": stream.digest})  # fmt: skip
         for fmt, document, sink in documents:
             document.close()
             for rel, stream in sink.streams.items():
                 stream.close()
                 files.append({"path": rel, "format": fmt, "size": stream.size,
-                              "sha256": stream.sha256.hexdigest()})  # fmt: skip
+                              "sha256": stream.digest})  # fmt: skip
         manifest = {
             **info,
             "formats": [s.name for s in serializers],

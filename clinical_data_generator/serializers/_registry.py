@@ -56,7 +56,9 @@ class DocumentSink(Protocol):
     def open(self, relative_path: str) -> WritableStream:
         """A new binary stream for ``relative_path``.
 
-        The caller closes it, hashes it and records it in the manifest when writing ends.
+        The caller closes it, hashes it and records it in the manifest when writing ends. A
+        writer may close a stream as soon as it has finished it; the sink keeps its size and
+        hash.
         """
 
 

@@ -130,9 +130,8 @@ def _rows(members: pa.Table) -> list[dict[str, Any]]:
 
 
 def _mrns(tables: Mapping[str, pa.Table]) -> dict[str, str]:
-    if "immunizations" not in tables:
-        return {}
-    t = tables["immunizations"]
+    """Member -> medical record number (every member has one)."""
+    t = tables["members"]
     return dict(zip(column(t, "member_id"), column(t, "mrn"), strict=True))
 
 

@@ -7,11 +7,12 @@ documents (no Python loop per claim or per element). Pass an :class:`X12Format` 
 
 from __future__ import annotations
 
-from .._registry import register
-from ._format import TRANSACTIONS, X12Format
+from .._registry import register as _register
+from ._format import TRANSACTIONS as _TRANSACTIONS
+from ._format import X12Format
 from ._options import X12Options
 
 __all__ = ["X12Format", "X12Options"]
 
-for _name in TRANSACTIONS:
-    register(X12Format(_name))
+for _name in _TRANSACTIONS:
+    _register(X12Format(_name))
