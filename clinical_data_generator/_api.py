@@ -24,6 +24,7 @@ def generate(
     lines_of_business: Sequence[str] | None = None,
     dependents: bool = True,
     conditions: Sequence[str] | None = None,
+    product_types: Sequence[str] | None = None,
     payers: int = 4,
     member_generator: MemberGenerator | None = None,
     tables: Sequence[str] | None = None,
@@ -42,6 +43,7 @@ def generate(
         dependents: Whether subscribers have covered spouses and children.
         conditions: A condition cohort: only members who have all these chronic conditions
             (e.g. ``["diabetes"]``), drawn directly (nothing is generated and discarded).
+        product_types: Restrict plans to these product types (HMO, PPO, EPO, POS, HDHP).
         payers: Number of fictional payers (1 to 50).
         member_generator: A configured :class:`MemberGenerator`, instead of ``min_age``,
             ``max_age``, ``states``, ``lines_of_business`` and ``dependents`` (giving both is an
@@ -59,7 +61,8 @@ def generate(
         True
     """
     cohort = {"min_age": min_age, "max_age": max_age, "states": states,
-              "lines_of_business": lines_of_business, "conditions": conditions}  # fmt: skip
+              "lines_of_business": lines_of_business, "conditions": conditions,
+              "product_types": product_types}  # fmt: skip
     if member_generator is None:
         member_generator = MemberGenerator(**cohort, dependents=dependents)  # type: ignore[arg-type]
     else:

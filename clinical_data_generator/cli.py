@@ -29,6 +29,7 @@ _FLAGS = {
     "max_age": "--max-age",
     "states": "--state",
     "conditions": "--condition",
+    "product_types": "--product-type",
     "lines_of_business": "--line-of-business",
     "payers": "--payers",
     "tables": "--table",
@@ -48,7 +49,8 @@ _GENERATORS = {
     "provider_generator": cdg.ProviderGenerator,
 }
 _CONFIG_KEYS = {"members", "seed", "as_of", "formats", "out", "workers", "min_age", "max_age",
-                "states", "lines_of_business", "dependents", "conditions", "payers", "tables", "x12", "pins",
+                "states", "lines_of_business", "dependents", "conditions", "product_types", "payers",
+                "tables", "x12", "pins",
                 *_GENERATORS}  # fmt: skip
 
 
@@ -172,6 +174,8 @@ def main() -> None:
 @click.option(
     "--dependents/--no-dependents", default=None, help="Cover spouses and children.  [default: on]"
 )
+@click.option("--product-type", "product_types", multiple=True,
+              help="HMO, PPO, EPO, POS or HDHP plans only (repeatable).")  # fmt: skip
 @click.option("--condition", "conditions", multiple=True,
               help="Cohort: only members with this chronic condition, e.g. diabetes (repeatable).")  # fmt: skip
 @click.option("--payers", type=int, help="Number of fictional payers (1-50).  [default: 4]")
@@ -227,7 +231,8 @@ def _population(options: dict[str, Any]) -> cdg.Population:
     generators = {
         name: _generator(name, options.pop(name)) for name in list(options) if name in _GENERATORS
     }
-    member_keys = ("min_age", "max_age", "states", "lines_of_business", "dependents", "conditions")
+    member_keys = ("min_age", "max_age", "states", "lines_of_business", "dependents", "conditions",
+                   "product_types")  # fmt: skip
     member_options = {k: options.pop(k) for k in member_keys if k in options}
     if member_options:
         if "member_generator" in generators:

@@ -60,7 +60,14 @@ class CoverageGenerator:
                 "terminated_share + plan_change_share + gap_share", round(total, 6), "at most 1"
             )
 
-    def block(self, ctx: BlockContext, members: MemberBlock, *, rows: bool = True) -> CoverageBlock:
+    def block(
+        self,
+        ctx: BlockContext,
+        members: MemberBlock,
+        *,
+        rows: bool = True,
+        product_types: tuple[str, ...] | None = None,
+    ) -> CoverageBlock:
         """Generate the coverage spans of the members of one block.
 
         With ``rows=False`` only each household's current plan is worked out (what the
@@ -114,7 +121,7 @@ class CoverageGenerator:
         switching = np.flatnonzero(scenario == PLAN_CHANGE)
         plan_now = members.plan_row[switching]
         new_plan[switching] = _other_plan(
-            rng, ref.catalog, lob[switching], ref.plan_payer[plan_now], plan_now
+            rng, ref.catalog, lob[switching], ref.plan_payer[plan_now], plan_now, product_types
         )
         ok_change = (scenario == PLAN_CHANGE) & (start_m + one <= as_of_m) & (new_plan >= 0)
         change = (
@@ -223,12 +230,14 @@ def _coverage_level(hh: _households.Households, lob: np.ndarray) -> np.ndarray:
 
 
 def _other_plan(rng: np.random.Generator, catalog: PlanCatalog, lob: np.ndarray, payer: np.ndarray,
-                plan: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Another plan of the same payer and line of business, or -1 when there is none."""
+                plan: np.ndarray, types: tuple[str, ...] | None = None) -> np.ndarray:  # fmt: skip
+    """Another plan of the same payer and line of business (of ``types``), or -1 if none."""
     out = np.full(lob.size, -1, dtype=np.int64)
     for code in np.unique(lob):
         rows = np.flatnonzero(lob == code)
         table = catalog.plan_row[int(code)][payer[rows]]
+        if types is not None:  # a product-type cohort stays inside its types
+            table = table[:, np.isin(catalog.product_type[int(code)], types)]
         products = table.shape[1]
         if products < 2:
             continue

@@ -96,6 +96,28 @@ def medical_record_numbers(seed: int, global_index: np.ndarray) -> pa.Array:
     return arrow.fixed(mrn.size, "MRN", arrow.digit_chars(mrn, 8))
 
 
+PRODUCT_TYPES = ("HMO", "PPO", "EPO", "POS", "HDHP")
+
+
+def _validate_product_types(value: Sequence[str] | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = (value,) if isinstance(value, str) else tuple(value)
+    if not names or any(name not in PRODUCT_TYPES for name in names):
+        raise InvalidArgumentError(
+            "product_types", value, f"a non-empty subset of {list(PRODUCT_TYPES)}"
+        )
+    return tuple(sorted(set(names), key=PRODUCT_TYPES.index))
+
+
+def _lobs_with_products(types: tuple[str, ...]) -> set[str]:
+    """Lines of business that sell at least one product of ``types``."""
+    designs = refdata.read_table("plan_designs.csv")
+    pairs = zip(designs["line_of_business"].to_pylist(), designs["product_type"].to_pylist(),
+                strict=True)  # fmt: skip
+    return {lob for lob, product in pairs if product in types}
+
+
 def _validate_conditions(value: Sequence[str] | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -129,6 +151,8 @@ class MemberGenerator:
         states: Restrict addresses to these states (two-letter codes).
         lines_of_business: Restrict to these lines: commercial, individual, medicare, medicaid.
         dependents: Whether subscribers have covered spouses and children.
+        product_types: Restrict plans to these product types: HMO, PPO, EPO, POS, HDHP (also
+            after a plan change); lines of business without such a product are left out.
         conditions: A condition cohort: every member has all these chronic conditions (keys
             of ``data/conditions.csv``, e.g. ``["diabetes"]``). Ages follow the condition's
             prevalence by age (diabetics are older), comorbidities cluster around it, and
@@ -146,10 +170,21 @@ class MemberGenerator:
     max_age: int | None = attrs.field(default=None, converter=_max_age)
     states: tuple[str, ...] | None = attrs.field(default=None, converter=_validate_states)
     lines_of_business: tuple[str, ...] | None = attrs.field(default=None, converter=_validate_lobs)
+    product_types: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_validate_product_types
+    )
     dependents: bool = True
     conditions: tuple[str, ...] | None = attrs.field(default=None, converter=_validate_conditions)
 
     def __attrs_post_init__(self) -> None:
+        if self.product_types is not None:
+            selling = _lobs_with_products(self.product_types)
+            wanted = set(self.lines_of_business or LINES_OF_BUSINESS)
+            if not selling & wanted:
+                raise InvalidArgumentError(
+                    "product_types", list(self.product_types),
+                    f"types sold in the lines of business {sorted(wanted)} ({sorted(selling)} sell them)",
+                )  # fmt: skip
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             raise InvalidArgumentError(
                 "max_age", self.max_age, f"at least min_age ({self.min_age})"
@@ -194,9 +229,14 @@ class MemberGenerator:
         """Generate the members of block ``ctx.block``."""
         n = ctx.size
         seed, b = ctx.seed, ctx.block
+        selling = (
+            set(LINES_OF_BUSINESS)
+            if self.product_types is None
+            else _lobs_with_products(self.product_types)
+        )
         allowed = np.array(
             [
-                self.lines_of_business is None or lob in self.lines_of_business
+                (self.lines_of_business is None or lob in self.lines_of_business) and lob in selling
                 for lob in LINES_OF_BUSINESS
             ]
         )
@@ -283,7 +323,7 @@ class MemberGenerator:
 
         # Coverage: payer, plan and sponsor per household.
         rng = stream(seed, "members.plan", b)
-        plan_row, sponsor_row = _plans(rng, ctx, hh.lob)
+        plan_row, sponsor_row = _plans(rng, ctx, hh.lob, self.product_types)
         payer_row = ctx.reference.plan_payer[plan_row]
 
         global_index = ctx.first_member + np.arange(n)
@@ -421,7 +461,7 @@ def _languages(rng: np.random.Generator, group: np.ndarray) -> pa.Array:
 
 
 def _plans(
-    rng: np.random.Generator, ctx: BlockContext, lob: np.ndarray
+    rng: np.random.Generator, ctx: BlockContext, lob: np.ndarray, types: tuple[str, ...] | None
 ) -> tuple[np.ndarray, np.ndarray]:
     ref = ctx.reference
     catalog = ref.catalog
@@ -439,7 +479,7 @@ def _plans(
             continue
         if code != COMMERCIAL:
             payer[rows] = refdata.sample(rng, catalog.payer_cum[code], rows.size)
-        product = refdata.sample(rng, catalog.product_cum[code], rows.size)
+        product = refdata.sample(rng, catalog.product_weights(code, types), rows.size)
         plan[rows] = catalog.plan_row[code][payer[rows], product]
     return plan, sponsor
 

@@ -123,6 +123,15 @@ class PlanCatalog:
     payer_cum: dict[int, np.ndarray]  # lob -> cumulative payer weights
     product_cum: dict[int, np.ndarray]  # lob -> cumulative product weights
     plan_row: dict[int, np.ndarray]  # lob -> (payer, product) -> row of ``plans``
+    product_type: dict[int, np.ndarray]  # lob -> product -> HMO, PPO, EPO, POS or HDHP
+
+    def product_weights(self, code: int, types: tuple[str, ...] | None) -> np.ndarray:
+        """Cumulative product weights of a line of business, only ``types`` when given."""
+        cum = self.product_cum[code]
+        if types is None:
+            return cum
+        weights = np.diff(np.concatenate([[0.0], cum])) * np.isin(self.product_type[code], types)
+        return refdata.cumulative(weights) if weights.sum() > 0 else cum
 
     @classmethod
     def build(cls, plans: pa.Table, payers: pa.Table, share: np.ndarray) -> PlanCatalog:
@@ -133,7 +142,8 @@ class PlanCatalog:
         weights = designs["weight"].to_numpy()
         row_of = {pid: i for i, pid in enumerate(plans["plan_id"].to_pylist())}
         payer_ids = payers["payer_id"].to_pylist()
-        payer_cum, product_cum, plan_row = {}, {}, {}
+        payer_cum, product_cum, plan_row, product_type = {}, {}, {}, {}
+        types = np.asarray(designs["product_type"].to_pylist())
         for code, name in enumerate(LINES_OF_BUSINESS):
             designs_here = np.flatnonzero(lob_of == name)
             table = np.array(
@@ -144,7 +154,8 @@ class PlanCatalog:
             payer_cum[code] = refdata.cumulative(np.where(offers, share, 0.0))
             product_cum[code] = refdata.cumulative(weights[designs_here])
             plan_row[code] = table
-        return cls(payer_cum, product_cum, plan_row)
+            product_type[code] = types[designs_here]
+        return cls(payer_cum, product_cum, plan_row, product_type)
 
 
 def _round_to(values: np.ndarray, step: int) -> np.ndarray:

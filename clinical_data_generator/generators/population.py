@@ -169,7 +169,10 @@ class Population:
         events = events or labs
         events = events or billing
         coverages = self.coverage_generator.block(
-            ctx, members, rows="coverages" in wanted or events
+            ctx,
+            members,
+            rows="coverages" in wanted or events,
+            product_types=self.member_generator.product_types,
         )
         # A plan change moves the member's current plan to the second span's plan.
         plan_ids = ctx.reference.plan_ids.take(

@@ -71,3 +71,21 @@ def test_cli_condition_flag() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "--condition" in bad.stderr
+
+
+def test_product_type_cohort_keeps_every_span_in_its_types() -> None:
+    """product_types=["HMO"] gives HMO plans only, plan changes included; HDHP is commercial."""
+    ds = cdg.generate(members=2_000, seed=2, product_types=["HMO"])
+    plans = dict(zip(ds.tables["plans"]["plan_id"].to_pylist(),
+                     ds.tables["plans"]["product_type"].to_pylist(), strict=True))  # fmt: skip
+    assert {plans[p] for p in ds.tables["coverages"]["plan_id"].to_pylist()} == {"HMO"}
+    assert {plans[p] for p in ds.tables["members"]["plan_id"].to_pylist()} == {"HMO"}
+    check_dataset(ds)
+    hdhp = cdg.generate(members=300, seed=2, product_types=["HDHP"], tables=["coverages"])
+    assert set(hdhp.tables["coverages"]["line_of_business"].to_pylist()) == {"commercial"}
+
+
+def test_product_type_with_no_line_selling_it_is_refused() -> None:
+    """HDHP plans are not sold to Medicare members: the error says who sells them."""
+    with pytest.raises(cdg.InvalidArgumentError, match=r"product_types=.*commercial"):
+        cdg.MemberGenerator(product_types=["HDHP"], lines_of_business=["medicare"])
