@@ -94,7 +94,7 @@ def test_docs_build_without_warnings(built_docs: Path) -> None:
 
 def _section(page: str, table: str) -> str:
     """The HTML of one generated ``table-<name>`` section of the tables page."""
-    start = page.index(f'id="table-{table}"')
+    start = page.index(f'id="table-{table.replace("_", "-")}"')  # docutils ids use hyphens
     end = page.find('<section id="table-', start + 1)
     return page[start : end if end != -1 else len(page)]
 

@@ -97,6 +97,7 @@ def test_sparse_member_has_no_empty_elements(ds: cdg.Dataset) -> None:
     assert {i["system"].rsplit("/", 1)[-1] for i in patient["identifier"]} == {
         "member-id",
         "member-number",
+        "mrn",  # every member has a medical record number
     }
 
 
