@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from clinical_data_generator.validation import FileReport
 from clinical_data_generator.validation.fhir import check_fhir_files
+from tests.validation.fhir_support import found_error
 
 FIXTURE = Path(__file__).parent / "fhir_fixtures" / "bundle" / "transaction.json"
 Bundle = dict[str, Any]
@@ -36,23 +36,6 @@ def _check(tmp_path: Path, *bundles: Bundle) -> list[FileReport]:
 
 def _errors(reports: list[FileReport]) -> list[str]:
     return [e for r in reports for e in r.errors]
-
-
-def _found(errors: list[str], expected: str) -> bool:
-    """True when an error contains ``expected``; a trailing ``[check]`` must be the error's check.
-
-    Errors read ``<check>: <where> <Type>/<id> <element>: <message>``, so ``"birthDate: bad
-    [fhir.resources]"`` matches ``"fhir.resources: line 1 Patient/p birthDate: bad"``.
-    """
-    found = re.fullmatch(r"(.*) \[([a-z0-9.-]+)\]", expected, re.DOTALL)
-    if found is None:
-        return any(expected in e for e in errors)
-    text, check = found.groups()
-    prefix = f"{check}: "
-    return any(
-        (e.startswith(prefix) or e.split(": ", 1)[-1].startswith(prefix)) and text in e
-        for e in errors
-    )
 
 
 def test_transaction_fixture_is_clean(tmp_path: Path) -> None:
@@ -233,7 +216,7 @@ def test_one_broken_bundle_rule_gives_its_specific_error(
     bundle = _bundle()
     mutate(bundle)
     errors = _errors(_check(tmp_path, bundle))
-    assert _found(errors, expected), "\n".join(errors)
+    assert found_error(errors, expected), "\n".join(errors)
 
 
 def test_relative_references_may_resolve_in_another_bundle_of_the_folder(tmp_path: Path) -> None:

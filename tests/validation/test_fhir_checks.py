@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 from clinical_data_generator.validation import FileReport, validate_paths
 from clinical_data_generator.validation import _fhir_models as fm
 from clinical_data_generator.validation.fhir import check_fhir_files
+from tests.validation.fhir_support import found_error
 
 FIXTURES = Path(__file__).parent / "fhir_fixtures"
 Resources = dict[str, list[dict[str, Any]]]
@@ -43,23 +43,6 @@ def _write_bulk(folder: Path, files: Resources) -> list[tuple[Path, str]]:
 
 def _errors(reports: list[FileReport]) -> list[str]:
     return [f"{Path(r.path).name}: {e}" for r in reports for e in r.errors]
-
-
-def _found(errors: list[str], expected: str) -> bool:
-    """True when an error contains ``expected``; a trailing ``[check]`` must be the error's check.
-
-    Errors read ``<check>: <where> <Type>/<id> <element>: <message>``, so ``"birthDate: bad
-    [fhir.resources]"`` matches ``"fhir.resources: line 1 Patient/p birthDate: bad"``.
-    """
-    found = re.fullmatch(r"(.*) \[([a-z0-9.-]+)\]", expected, re.DOTALL)
-    if found is None:
-        return any(expected in e for e in errors)
-    text, check = found.groups()
-    prefix = f"{check}: "
-    return any(
-        (e.startswith(prefix) or e.split(": ", 1)[-1].startswith(prefix)) and text in e
-        for e in errors
-    )
 
 
 def _first(files: Resources, name: str) -> dict[str, Any]:
@@ -396,7 +379,7 @@ def test_one_broken_rule_gives_its_specific_error(
     files = _bulk()
     mutate(files)
     errors = _errors(check_fhir_files(_write_bulk(tmp_path, files)))
-    assert _found(errors, expected), "\n".join(errors)
+    assert found_error(errors, expected), "\n".join(errors)
 
 
 def test_errors_name_the_file_and_line(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import decimal
-import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from clinical_data_generator.validation import FileReport
 from clinical_data_generator.validation._fhir_xml import xml_to_json
 from clinical_data_generator.validation.fhir import check_fhir_files
+from tests.validation.fhir_support import found_error
 
 XML = Path(__file__).parent / "fhir_fixtures" / "xml"
 PATIENT = (XML / "Patient-pat-9.xml").read_text()
@@ -28,23 +28,6 @@ def _check(tmp_path: Path, **files: str) -> list[FileReport]:
 
 def _errors(reports: list[FileReport]) -> list[str]:
     return [e for r in reports for e in r.errors]
-
-
-def _found(errors: list[str], expected: str) -> bool:
-    """True when an error contains ``expected``; a trailing ``[check]`` must be the error's check.
-
-    Errors read ``<check>: <where> <Type>/<id> <element>: <message>``, so ``"birthDate: bad
-    [fhir.resources]"`` matches ``"fhir.resources: line 1 Patient/p birthDate: bad"``.
-    """
-    found = re.fullmatch(r"(.*) \[([a-z0-9.-]+)\]", expected, re.DOTALL)
-    if found is None:
-        return any(expected in e for e in errors)
-    text, check = found.groups()
-    prefix = f"{check}: "
-    return any(
-        (e.startswith(prefix) or e.split(": ", 1)[-1].startswith(prefix)) and text in e
-        for e in errors
-    )
 
 
 def test_patient_converts_by_the_fhir_xml_rules() -> None:
@@ -190,4 +173,4 @@ def test_one_broken_xml_rule_gives_its_specific_error(
         {"bundle": text, "patient": PATIENT} if is_bundle else {"patient": text, "bundle": BUNDLE}
     )
     errors = _errors(_check(tmp_path, **files))
-    assert _found(errors, expected), "\n".join(errors)
+    assert found_error(errors, expected), "\n".join(errors)
