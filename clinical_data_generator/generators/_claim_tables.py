@@ -93,16 +93,16 @@ def claim_table(
         "diagnosis_codes": dx,
         "total_billed": arrow.cents_to_money(total),
         "line_count": pa.array(line_count, pa.int32()),
-        "coverage_id": _when(covered[src], coverage_column("coverage_id")),
+        "coverage_id": arrow.when(covered[src], coverage_column("coverage_id")),
         "original_claim_id": original_id,
-        "rendering_provider_id": _optional(ref.provider_ids, visits.rendering[e]),
-        "facility_provider_id": _optional(ref.provider_ids, visits.facility[e]),
-        "place_of_service": _when(~institutional, enc_column("place_of_service")),
-        "type_of_bill": _when(institutional, type_of_bill),
+        "rendering_provider_id": arrow.optional(ref.provider_ids, visits.rendering[e]),
+        "facility_provider_id": arrow.optional(ref.provider_ids, visits.facility[e]),
+        "place_of_service": arrow.when(~institutional, enc_column("place_of_service")),
+        "type_of_bill": arrow.when(institutional, type_of_bill),
         "admission_date": arrow.dates(admission, mask=~inpatient),
-        "admission_type": _when(inpatient, enc_column("admission_type")),
-        "admission_source": _when(inpatient, enc_column("admission_source")),
-        "discharge_status": _when(institutional, discharge),
+        "admission_type": arrow.when(inpatient, enc_column("admission_type")),
+        "admission_source": arrow.when(inpatient, enc_column("admission_source")),
+        "discharge_status": arrow.when(institutional, discharge),
         "drg": drg,
     }
     return pa.table(columns, schema=arrow_schema(Claim))
@@ -184,13 +184,13 @@ def line_table(
             "service_end_date": arrow.dates(end_day[line]),
             "units": pa.array(lines.units[line], pa.int32()),
             "billed_amount": arrow.cents_to_money(charge[line]),
-            "procedure_id": _optional(procedure_ids, proc),
-            "code_system": _optional(pa.array(["CPT", "HCPCS"]), np.where(code >= 0, cat.system[np.maximum(code, 0)], -1)),
-            "procedure_code": _optional(cat.codes, code),
-            "modifier_1": _optional(pa.array(billing_data.MODIFIERS), mods),
+            "procedure_id": arrow.optional(procedure_ids, proc),
+            "code_system": arrow.optional(pa.array(["CPT", "HCPCS"]), np.where(code >= 0, cat.system[np.maximum(code, 0)], -1)),
+            "procedure_code": arrow.optional(cat.codes, code),
+            "modifier_1": arrow.optional(pa.array(billing_data.MODIFIERS), mods),
             "modifier_2": pa.nulls(line.size, pa.string()),
-            "revenue_code": _optional(billing_data.bundles().revenue_codes, rev),
-            "diagnosis_pointers": _optional(pointer_text, pointer_count - 1),
+            "revenue_code": arrow.optional(billing_data.bundles().revenue_codes, rev),
+            "diagnosis_pointers": arrow.optional(pointer_text, pointer_count - 1),
         },
         schema=arrow_schema(ClaimLine),
     )  # fmt: skip
@@ -243,7 +243,7 @@ def adjudication_table(
         "copay_amount": amount("copay"),
         "contractual_amount": amount("contractual"),
         "denied_amount": amount("denied"),
-        "reversed_adjudication_id": _when(reversal, arrow.join(ids, "-A1")),
+        "reversed_adjudication_id": arrow.when(reversal, arrow.join(ids, "-A1")),
     }
     return pa.table(columns, schema=arrow_schema(Adjudication))
 
@@ -283,20 +283,11 @@ def line_adjudication_table(
             "copay_amount": amount(decisions.copay),
             "contractual_amount": amount(decisions.contractual),
             "denied_amount": amount(decisions.denied),
-            "procedure_code": _optional(cat.codes, code),
-            "revenue_code": _optional(billing_data.bundles().revenue_codes, lines.revenue[line]),
+            "procedure_code": arrow.optional(cat.codes, code),
+            "revenue_code": arrow.optional(billing_data.bundles().revenue_codes, lines.revenue[line]),
             "carc": carc,
             "rarc": decisions.rarc.take(pa.array(position)),
-            "group_code": _when(denied, arrow.codes(("CO", "PR"), patient.astype(np.int64))),
+            "group_code": arrow.when(denied, arrow.codes(("CO", "PR"), patient.astype(np.int64))),
         },
         schema=arrow_schema(LineAdjudication),
     )  # fmt: skip
-
-
-def _optional(values: pa.Array, rows: np.ndarray) -> pa.Array:
-    """``values[rows]`` with nulls where ``rows`` is negative."""
-    return values.take(pa.array(np.maximum(rows, 0), pa.int64(), mask=rows < 0))
-
-
-def _when(mask: np.ndarray, values: pa.Array) -> pa.Array:
-    return pc.if_else(pa.array(mask), values, pa.scalar(None, values.type))

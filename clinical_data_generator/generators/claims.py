@@ -212,7 +212,7 @@ class ClaimGenerator:
             rows, arrow.chars(arrow.take(enc_ids, c_enc[src]), 15), "-",
             np.array([[80], [73]], np.uint8)[c_type[src]], "1",
         )  # fmt: skip
-        original_id = _when(seq == 2, original_id)
+        original_id = arrow.when(seq == 2, original_id)
         line_count = np.minimum(np.bincount(claim_of_line, minlength=n), _MAX_LINES)
         claims = claim_table(
             ctx, enc, coverages, chronic, klass, src, c_enc, c_type, span, covered, billing,
@@ -386,7 +386,3 @@ def _copay_kind(
 
 def _revenue_row(code: str) -> int:
     return billing_data.bundles().revenue_codes.to_pylist().index(code)
-
-
-def _when(mask: np.ndarray, values: pa.Array) -> pa.Array:
-    return pc.if_else(pa.array(mask), values, pa.scalar(None, values.type))

@@ -206,9 +206,9 @@ class EncounterGenerator:
             "reason_display": arrow.take(icd.titles, reason.code_row),
             "billing_provider_id": arrow.take(ref.provider_ids, providers.billing),
             "reason_condition_id": reason.condition_id,
-            "rendering_provider_id": _optional(ref.provider_ids, providers.rendering),
-            "facility_provider_id": _optional(ref.provider_ids, providers.facility),
-            "coverage_id": _optional(coverages["coverage_id"].combine_chunks(), coverage),
+            "rendering_provider_id": arrow.optional(ref.provider_ids, providers.rendering),
+            "facility_provider_id": arrow.optional(ref.provider_ids, providers.facility),
+            "coverage_id": arrow.optional(coverages["coverage_id"].combine_chunks(), coverage),
             "admission_type": _ub04(ub, "admission_types.csv", inpatient),
             "admission_source": _ub04(ub, "admission_sources.csv", inpatient),
             "discharge_status": _ub04(ub, "discharge_status.csv", inpatient),
@@ -387,11 +387,6 @@ def _coverage_rows(
         inside = (effective[r] <= start) & (start <= ends[r])
         out = np.where(inside, r, out)
     return out
-
-
-def _optional(values: pa.Array, rows: np.ndarray) -> pa.Array:
-    """``values[rows]`` with nulls where ``rows`` is -1."""
-    return values.take(pa.array(np.maximum(rows, 0), pa.int64(), mask=rows < 0))
 
 
 def _ub04(rng: np.random.Generator, name: str, where: np.ndarray) -> pa.Array:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-from .._internal import validation
+from .._internal import arrow, validation
 from .._version import __version__
 from ..errors import InvalidArgumentError
 from ..models import MODELS, arrow_schema
@@ -200,7 +200,7 @@ class Population:
             out["immunizations"] = doses.set_column(
                 doses.schema.get_field_index("encounter_id"),
                 doses.schema.field("encounter_id"),
-                _optional(visits.table["encounter_id"].combine_chunks(), dose_encounter),
+                arrow.optional(visits.table["encounter_id"].combine_chunks(), dose_encounter),
             )
             out["encounters"] = visits.table
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
@@ -397,10 +397,6 @@ def _dose_encounters(visits: EncounterBlock, shots: _Shots) -> np.ndarray:
     at = np.minimum(np.searchsorted(key, dose_key), max(key.size - 1, 0))
     found = shots.in_window & (key.size > 0) & (key[at] == dose_key if key.size else False)
     return np.where(found, rows[at] if rows.size else -1, -1)
-
-
-def _optional(values: pa.Array, rows: np.ndarray) -> pa.Array:
-    return values.take(pa.array(np.maximum(rows, 0), pa.int64(), mask=rows < 0))
 
 
 def _select(tables: Sequence[str] | str | None, among: tuple[str, ...]) -> tuple[str, ...]:
