@@ -18,3 +18,12 @@ def test_age_on_matches_calendar_birthdays(birth: dt.date, days: int) -> None:
     expected = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
     got = age_on(np.array([birth], dtype="datetime64[D]"), np.array([day], dtype="datetime64[D]"))
     assert int(got[0]) == expected
+
+
+def test_age_on_outside_the_lookup_years_and_with_broadcasting() -> None:
+    """Dates outside 1800-2299 take the slower path; a single day broadcasts over births."""
+    births = np.array(["1700-02-28", "1996-02-29", "2000-03-01"], dtype="datetime64[D]")
+    days = np.array(["1750-02-27", "2024-02-28", "2026-03-01"], dtype="datetime64[D]")
+    assert age_on(births, days).tolist() == [49, 27, 26]
+    on = np.datetime64("2025-03-01", "D")
+    assert age_on(births[1:], on).tolist() == [29, 25]

@@ -34,7 +34,6 @@ def claim_table(
     enc: pa.Table,
     coverages: pa.Table,
     chronic: ConditionBlock,
-    klass: np.ndarray,
     src: np.ndarray,
     c_enc: np.ndarray,
     c_type: np.ndarray,
@@ -56,7 +55,7 @@ def claim_table(
     ref = ctx.reference
     e = c_enc[src]
     institutional = c_type[src] == 1
-    inpatient = institutional & (klass[e] == "inpatient")
+    inpatient = institutional & visits.of_class("inpatient")[e]
     s = span[src]
     freq = arrow.codes(("1", "7", "8"), frequency)
     type_of_bill = arrow.join(arrow.codes(("011", "013"), np.where(inpatient, 0, 1)), freq)

@@ -18,8 +18,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._internal import billing_data
+from .._internal import arrow, billing_data
 from .._internal.rng import stream
+from .._internal.sorting import stable_order
 from ._context import BlockContext
 from ._lookup import LINES_OF_BUSINESS
 
@@ -115,10 +116,9 @@ def decide(
     line_denied = claim_denied | (rng.random(n) < denial_rate)
     uncovered = ~facts.covered
     denied_line = uncovered | line_denied
-    no_cover_carc = np.where(facts.before_coverage, "26", "27")
     carc = pc.if_else(
         pa.array(uncovered),
-        pa.array(no_cover_carc, pa.string()),
+        arrow.codes(("27", "26"), facts.before_coverage.astype(np.int64)),
         carc_codes.take(pa.array(reason, pa.int64(), mask=~line_denied)),
     )
     rarc = pc.if_else(
@@ -147,7 +147,7 @@ def decide(
 
     year = facts.service_day.astype("datetime64[Y]").astype(np.int64)
     # Accumulators are per member, plan and calendar year (a plan change starts afresh).
-    order = np.lexsort((np.arange(n), facts.service_day, facts.plan, year, facts.member))
+    order = stable_order(facts.member, year, facts.plan, facts.service_day)
     group_key = ((facts.member * 4096 + year) * 4096 + facts.plan)[order]
     starts = np.concatenate([[True], group_key[1:] != group_key[:-1]]) if n else np.zeros(0, bool)
     deductible_limit = plan_cols["deductible_individual"][facts.plan][order]

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from .._internal import arrow, billing_data, validation
 from .._internal.rng import stream
+from .._internal.sorting import stable_order
 from ._claim_tables import (
     adjudication_table,
     claim_table,
@@ -111,7 +112,6 @@ class ClaimGenerator:
         enc = visits.table
         lines = services.lines
         as_of = np.datetime64(ctx.as_of, "D")
-        klass = visits.class_name
         start = enc["start_date"].to_numpy().astype("datetime64[D]")
 
         # Claims: runs of (encounter, claim type) in the encounter-major line order.
@@ -139,7 +139,7 @@ class ClaimGenerator:
         final = exists & (paid_on <= as_of)
 
         billing = np.where(
-            (c_type == 0) & np.isin(klass[c_enc], ("emergency", "outpatient", "inpatient")),
+            (c_type == 0) & visits.of_class("emergency", "outpatient", "inpatient")[c_enc],
             ctx.reference.provider_org[np.maximum(visits.rendering[c_enc], 0)],
             visits.billing[c_enc],
         )
@@ -164,15 +164,13 @@ class ClaimGenerator:
             fee=fee[decided_lines],
             category=np.where(code >= 0, cat.category[np.maximum(code, 0)], -1),
             institutional=institutional,
-            inpatient=institutional & (klass[c_enc[cl]] == "inpatient"),
+            inpatient=institutional & visits.of_class("inpatient")[c_enc[cl]],
             plan=plan[cl],
             payer=ctx.reference.plan_payer[plan[cl]],
             covered=covered[cl],
             before_coverage=(stmt_from < effective[span])[cl],
             drg_weight=np.where(drg >= 0, choices.weight[np.maximum(drg, 0)], 0.0),
-            copay_kind=_copay_kind(
-                ctx, lines, decided_lines, cl, klass[c_enc[cl]], visits.rendering[c_enc[cl]]
-            ),
+            copay_kind=_copay_kind(ctx, lines, decided_lines, cl, visits, c_enc[cl]),
         )
         decisions = decide(ctx, facts, denial_rate=self.denial_rate,
                            claim_denial_rate=self.claim_denial_rate)  # fmt: skip
@@ -199,7 +197,7 @@ class ClaimGenerator:
         # Claim rows: originals and corrections, member-major, a correction after its original.
         src = np.concatenate([np.flatnonzero(exists), np.flatnonzero(exists2)])
         seq = np.concatenate([np.ones(int(exists.sum()), np.int64), np.full(int(exists2.sum()), 2)])
-        order = np.lexsort((seq, src))
+        order = stable_order(src, seq)
         src, seq = src[order], seq[order]
         frequency = np.where(seq == 1, 0, np.where(replace[src], 1, 2))
         enc_ids = enc["encounter_id"].combine_chunks()
@@ -215,7 +213,7 @@ class ClaimGenerator:
         original_id = arrow.when(seq == 2, original_id)
         line_count = np.minimum(np.bincount(claim_of_line, minlength=n), _MAX_LINES)
         claims = claim_table(
-            ctx, enc, coverages, chronic, klass, src, c_enc, c_type, span, covered, billing,
+            ctx, enc, coverages, chronic, src, c_enc, c_type, span, covered, billing,
             visits, services, frequency, np.where(seq == 1, received[src], received2[src]),
             stmt_from[src], stmt_to[src], billed_sum[src], line_count[src], claim_id, original_id,
         )  # fmt: skip
@@ -240,7 +238,7 @@ class ClaimGenerator:
                                  np.ones(int(final2.sum()), np.int64),
                                  np.full(int((final2 & replace).sum()), 2)])  # fmt: skip
         a_claim_row = np.where(a_kind == 2, row_of_claim[2][a_src], row_of_claim[1][a_src])
-        order = np.lexsort((a_kind, a_claim_row))
+        order = stable_order(a_claim_row, a_kind)
         a_src, a_kind, a_claim_row = a_src[order], a_kind[order], a_claim_row[order]
         sign = np.where(a_kind == 1, -1, 1)
         a_decided = np.where(a_kind == 0, decided[a_src], decided2[a_src])
@@ -353,8 +351,8 @@ def _copay_kind(
     lines: ServiceLines,
     chosen: np.ndarray,
     claim: np.ndarray,
-    encounter_class: np.ndarray,
-    rendering: np.ndarray,
+    visits: EncounterBlock,
+    encounter: np.ndarray,
 ) -> np.ndarray:
     """Which copay each line carries: only the first visit line of a claim has one.
 
@@ -369,12 +367,13 @@ def _copay_kind(
         & (cat.category[np.maximum(code, 0)] == billing_data.CATEGORIES.index("evaluation"))
     )
     er_room = lines.revenue[chosen] == _revenue_row("0450")
-    specialist = np.isin(rendering, ctx.reference.roles.specialists)
+    specialist = np.isin(visits.rendering[encounter], ctx.reference.roles.specialists)
+    office = visits.of_class("office")[encounter]
     kind = np.select(
-        [visit & (encounter_class == "office") & specialist,
-         visit & np.isin(encounter_class, ("office", "telehealth")),
-         visit & (encounter_class == "urgent_care"),
-         ~professional & er_room & (encounter_class == "emergency")],
+        [visit & office & specialist,
+         visit & (office | visits.of_class("telehealth")[encounter]),
+         visit & visits.of_class("urgent_care")[encounter],
+         ~professional & er_room & visits.of_class("emergency")[encounter]],
         [2, 1, 3, 4], 0,
     )  # fmt: skip
     candidate = np.flatnonzero(kind > 0)

@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 
 from .._internal import arrow, refdata, validation
 from .._internal.rng import stream
+from .._internal.sorting import stable_order
 from ..errors import InvalidArgumentError
 from ..models import Coverage, arrow_schema
 from . import _households
@@ -177,7 +178,7 @@ class CoverageGenerator:
 
         rows_member = np.concatenate([np.flatnonzero(keep1), np.flatnonzero(has2)])
         span = np.concatenate([np.ones(int(keep1.sum()), np.int64), np.full(int(has2.sum()), 2)])
-        order = np.lexsort((span, rows_member))
+        order = stable_order(rows_member, span)
         m, span = rows_member[order], span[order]
         second = span == 2
         h = member_hh[m]

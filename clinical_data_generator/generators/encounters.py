@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 
 import attrs
 import numpy as np
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 from .._internal import arrow, encounter_data, refdata, validation
 from .._internal.dates import age_on
 from .._internal.rng import stream
+from .._internal.sorting import stable_order
 from ..errors import InvalidArgumentError
 from ..models import Condition, Encounter, arrow_schema
 from ._context import BlockContext
@@ -51,11 +53,16 @@ class EncounterBlock:
     table: pa.Table
     acute: pa.Table
     member: np.ndarray
-    class_name: np.ndarray  # fixed-width unicode: fast vectorised comparisons
+    class_code: np.ndarray  # position in ``classes``
+    classes: tuple[str, ...]  # the encounter class names
     rendering: np.ndarray
     billing: np.ndarray
     facility: np.ndarray
     coverage: np.ndarray
+
+    def of_class(self, *names: str) -> np.ndarray:
+        """Per encounter: whether its class is one of ``names``."""
+        return of_class(self.class_code, self.classes, *names)
 
 
 @attrs.frozen
@@ -148,7 +155,7 @@ class EncounterGenerator:
             stay = np.concatenate([stay, np.zeros(vaccinations.member.size, np.int64)])
             inpatient = np.concatenate([inpatient, np.zeros(vaccinations.member.size, bool)])
             vaccinator = np.concatenate([vaccinator, vaccinations.provider])
-        order = np.lexsort((cls, start, member))
+        order = stable_order(member, start, cls)
         member, cls, start, stay = member[order], cls[order], start[order], stay[order]
         vaccinator = vaccinator[order]
         # Nobody visits an office while admitted: drop other visits after an admission day and
@@ -178,22 +185,22 @@ class EncounterGenerator:
         ids = arrow.take(member_ids, member)
         encounter_id = arrow.fixed(rows, arrow.chars(ids, 10), "-E", arrow.digit_chars(sequence, 3))
         all_classes = (*rates.classes, "vaccination")
-        class_name = np.asarray(all_classes)[cls]
 
         providers = _providers(
-            stream(ctx.seed, "encounters.providers", ctx.block), ctx, members, member, class_name
-        )
+            stream(ctx.seed, "encounters.providers", ctx.block), ctx, members, member, cls,
+            all_classes,
+        )  # fmt: skip
         # The vaccinator gives the shot and bills through their organisation.
         vaccination = vaccinator >= 0
         providers.rendering[vaccination] = vaccinator[vaccination]
         providers.billing[vaccination] = ctx.reference.provider_org[vaccinator[vaccination]]
         coverage = _coverage_rows(coverages, member_ids, member, start)
         reason, acute = self._reasons(stream(ctx.seed, "encounters.reasons", ctx.block), ctx, members,
-                                      chronic, member, class_name, start, encounter_id)  # fmt: skip
+                                      chronic, member, cls, all_classes, start, encounter_id)  # fmt: skip
 
         icd = refdata.icd10cm()
         ref = ctx.reference
-        inpatient = class_name == "inpatient"
+        inpatient = of_class(cls, all_classes, "inpatient")
         ub = stream(ctx.seed, "encounters.ub04", ctx.block)
         columns = {
             "encounter_id": encounter_id,
@@ -217,7 +224,8 @@ class EncounterGenerator:
             pa.table(columns, schema=arrow_schema(Encounter)),
             acute,
             member,
-            class_name,
+            cls,
+            all_classes,
             providers.rendering,
             providers.billing,
             providers.facility,
@@ -231,7 +239,8 @@ class EncounterGenerator:
         members: MemberBlock,
         chronic: ConditionBlock,
         member: np.ndarray,
-        class_name: np.ndarray,
+        cls: np.ndarray,
+        classes: tuple[str, ...],
         start: np.ndarray,
         encounter_id: pa.Array,
     ) -> tuple[_Reasons, pa.Table]:
@@ -241,9 +250,9 @@ class EncounterGenerator:
         # The member's chronic conditions are consecutive rows of ``chronic`` (member-major).
         first = np.searchsorted(chronic.member, np.arange(n), side="left")
         count = np.bincount(chronic.member, minlength=n)
-        vaccination = class_name == "vaccination"
+        vaccination = of_class(cls, classes, "vaccination")
         follow_up = (
-            np.isin(class_name, _FOLLOW_UP_CLASSES)
+            of_class(cls, classes, *_FOLLOW_UP_CLASSES)
             & (count[member] > 0)
             & (rng.random(rows) < self.follow_up_share)
         )
@@ -255,9 +264,8 @@ class EncounterGenerator:
             follow_up &= onset[pick] <= start
 
         age = age_on(members.birth_date[member], start)
-        names, inverse = np.unique(class_name, return_inverse=True)
-        setting_of = [encounter_data.SETTINGS.index(_PROBLEM_SETTING[str(c)]) for c in names]
-        setting = np.array(setting_of, dtype=np.int64)[inverse] if rows else np.zeros(0, np.int64)
+        setting_of = [encounter_data.SETTINGS.index(_PROBLEM_SETTING[c]) for c in classes]
+        setting = np.array(setting_of, dtype=np.int64)[cls]
         group = encounter_data.problem_group(setting, members.female[member], age)
         acute_code = encounter_data.acute_problems().draw(rng, group)
         code_row = np.where(
@@ -332,7 +340,8 @@ def _providers(
     ctx: BlockContext,
     members: MemberBlock,
     member: np.ndarray,
-    class_name: np.ndarray,
+    cls: np.ndarray,
+    classes: tuple[str, ...],
 ) -> _Providers:
     """Rendering, billing and facility providers per encounter, in the member's state."""
     roles = ctx.reference.roles
@@ -343,31 +352,39 @@ def _providers(
     facility = np.full(rows, -1, dtype=np.int64)
 
     office = np.flatnonzero(
-        np.isin(class_name, ("office", "telehealth", "urgent_care", "inpatient"))
+        of_class(cls, classes, "office", "telehealth", "urgent_care", "inpatient")
     )
     rendering[office] = roles.primary_care(rng, state[office], child[office])
     # About 40% of adult (15% of child) office visits are with a specialist.
     specialist = np.flatnonzero(
-        (class_name == "office") & (rng.random(rows) < np.where(child, 0.15, 0.40))
+        of_class(cls, classes, "office") & (rng.random(rows) < np.where(child, 0.15, 0.40))
     )
     rendering[specialist] = roles.specialists[
         rng.integers(0, roles.specialists.size, specialist.size)
     ]
-    outpatient = np.flatnonzero(class_name == "outpatient")
+    outpatient = np.flatnonzero(of_class(cls, classes, "outpatient"))
     rendering[outpatient] = roles.specialists[
         rng.integers(0, roles.specialists.size, outpatient.size)
     ]
-    emergency = np.flatnonzero(class_name == "emergency")
+    emergency = np.flatnonzero(of_class(cls, classes, "emergency"))
     rendering[emergency] = roles.pick(rng, "emergency", state[emergency])
     for role, names in (("urgent_care", ("urgent_care",)), ("hospital", ("emergency", "outpatient", "inpatient")),
                         ("laboratory", ("lab",))):  # fmt: skip
-        where = np.flatnonzero(np.isin(class_name, names))
+        where = np.flatnonzero(of_class(cls, classes, *names))
         facility[where] = roles.pick(rng, role, state[where])
     # Facilities bill their encounters; practitioners bill through their organisation.
     billing = np.where(
         facility >= 0, facility, ctx.reference.provider_org[np.maximum(rendering, 0)]
     )
     return _Providers(rendering, billing, facility)
+
+
+def of_class(codes: np.ndarray, classes: Sequence[str], *names: str) -> np.ndarray:
+    """Whether each class code (a position in ``classes``) names one of ``names``."""
+    wanted = [classes.index(name) for name in names]
+    if len(wanted) == 1:
+        return np.asarray(codes == wanted[0])
+    return np.isin(codes, wanted)
 
 
 def _coverage_rows(

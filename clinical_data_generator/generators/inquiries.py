@@ -84,8 +84,7 @@ class InquiryGenerator:
         asked, member, sequence = asked[keep], member[keep], sequence[keep]
         n = asked.size
         date = enc["start_date"].to_numpy().astype("datetime64[D]")[asked]
-        names, inverse = np.unique(visits.class_name[asked], return_inverse=True)
-        by_class = np.array([_SERVICE_TYPE[str(k)] for k in names] or ["30"])[inverse]
+        by_class = np.array([_SERVICE_TYPE[k] for k in visits.classes])[visits.class_code[asked]]
         service = np.where(rng.random(n) < 0.4, "30", by_class)
         # The payer asked: the span active that day, else the member's latest span begun by
         # then (or the first one).

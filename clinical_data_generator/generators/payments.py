@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from .._internal import arrow
 from .._internal.rng import seeded_bijection
+from .._internal.sorting import stable_order
 from ..models import Payment, arrow_schema
 from ._context import BlockContext
 
@@ -49,7 +50,7 @@ def batch_payments(
     """Group adjudications (payer row, provider row, payment date, paid cents) into batches."""
     day = paid_on.astype("datetime64[D]").astype(np.int64)
     key = np.stack([day, payer, provider])
-    order = np.lexsort(key[::-1]) if day.size else np.zeros(0, np.int64)
+    order = stable_order(day, payer, provider)
     ordered = key[:, order]
     new = (
         np.concatenate([[True], np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)])

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..dataset import Dataset
 
 from .._internal import arrow, validation
+from .._internal.sorting import stable_order
 from .._version import __version__
 from ..errors import InvalidArgumentError
 from ..models import MODELS, arrow_schema
@@ -357,7 +358,7 @@ def _merge_conditions(chronic: pa.Table, acute: pa.Table, members: pa.Table) -> 
     position = pc.index_in(both["member_id"], value_set=members["member_id"]).to_numpy()
     kind = np.concatenate([np.zeros(chronic.num_rows, np.int64), np.ones(acute.num_rows, np.int64)])
     onset = both["onset_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    order = np.lexsort((np.arange(both.num_rows), onset * kind, kind, position))
+    order = stable_order(position, kind, onset * kind)
     return both.take(pa.array(order)).combine_chunks()
 
 
@@ -390,7 +391,7 @@ def _vaccination_visits(
 
 def _dose_encounters(visits: EncounterBlock, shots: _Shots) -> np.ndarray:
     """Row of ``encounters`` of each dose's vaccination visit, or -1."""
-    rows = np.flatnonzero(visits.class_name == "vaccination")
+    rows = np.flatnonzero(visits.of_class("vaccination"))
     start = visits.table["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     key = visits.member[rows] * (1 << 24) + (start[rows] + (1 << 23))
     dose_key = shots.dose_member * (1 << 24) + (shots.dose_day + (1 << 23))

@@ -19,6 +19,7 @@ import pyarrow as pa
 from .._internal import arrow, billing_data
 from .._internal.dates import age_on
 from .._internal.rng import stream
+from .._internal.sorting import stable_order
 from ..models import Procedure, arrow_schema
 from ._context import BlockContext
 from .encounters import EncounterBlock
@@ -71,7 +72,6 @@ def procedures(
     rng = stream(ctx.seed, "procedures", ctx.block)
     enc = visits.table
     n = enc.num_rows
-    klass = visits.class_name
     start = enc["start_date"].to_numpy().astype("datetime64[D]")
     stay = (enc["end_date"].to_numpy().astype("datetime64[D]") - start).astype(np.int64)
     member = visits.member
@@ -82,7 +82,7 @@ def procedures(
     parts: list[tuple[np.ndarray, ...]] = []  # (encounter, order, option)
     with_procedure = np.zeros(n, dtype=bool)
     for name, slots in b.slots.items():
-        rows = np.flatnonzero(klass == name)
+        rows = np.flatnonzero(visits.of_class(name))
         for slot_order, slot in enumerate(slots):
             pick = rows[rng.random(rows.size) < slot.probability]
             pick = pick[slot.has_option[group[pick]]]
@@ -114,7 +114,7 @@ def procedures(
     em = (order // 8 == 0) & with_procedure[encounter] & (modifier < 0) & (claim_type == 0)
     modifier = np.where(em, _MOD_25, modifier)
 
-    stays = np.flatnonzero(klass == "inpatient")
+    stays = np.flatnonzero(visits.of_class("inpatient"))
     visit = _hospital_visits(rng, stays, stay[stays])
     encounter = np.concatenate([encounter, visit[0]])
     order = np.concatenate([order, 1000 + visit[1]])
@@ -139,7 +139,7 @@ def procedures(
         day = np.concatenate([day, np.zeros(size, np.int64)])
         end_day = np.concatenate([end_day, np.zeros(size, np.int64)])
         immunization = np.concatenate([immunization, shot[3]])
-    sort = np.lexsort((order, claim_type, encounter))
+    sort = stable_order(encounter, claim_type, order)
     lines = [a[sort] for a in (encounter, claim_type, code, revenue, modifier, units, day, end_day,
                                immunization)]  # fmt: skip
     encounter, claim_type, code, revenue, modifier, units, day, end_day, immunization = lines
@@ -165,7 +165,11 @@ def _vaccine_lines(
     rows = np.flatnonzero(dose_encounter >= 0)
     encounter = dose_encounter[rows]
     product = _products(doses, rows)
-    group = np.asarray(doses["vaccine_group"].take(pa.array(rows)).to_numpy(zero_copy_only=False))
+    groups, group_code = _vocabulary(doses["vaccine_group"].combine_chunks().take(pa.array(rows)))
+
+    def is_group(name: str) -> np.ndarray:
+        return group_code == (groups.index(name) if name in groups else -1)
+
     start = visits.table["start_date"].to_numpy().astype("datetime64[D]")[encounter]
     age = age_on(members.birth_date[visits.member[encounter]], start)
     first_of_visit = (
@@ -175,8 +179,8 @@ def _vaccine_lines(
     )
     index = cat.index
     admin = np.select(
-        [group == "COVID-19", age < 19, (age >= 65) & (group == "Influenza"),
-         (age >= 65) & (group == "Pneumococcal"), first_of_visit],
+        [is_group("COVID-19"), age < 19, (age >= 65) & is_group("Influenza"),
+         (age >= 65) & is_group("Pneumococcal"), first_of_visit],
         [index["90480"], index["90460"], index["G0008"], index["G0009"], index["90471"]],
         index["90472"],
     )  # fmt: skip
@@ -191,9 +195,14 @@ def _products(doses: pa.Table, rows: np.ndarray) -> np.ndarray:
     """Catalogue row of the CPT product code of each dose's CVX."""
     cat = billing_data.catalogue()
     mapping = billing_data.cvx_products()
-    cvx = doses["cvx"].take(pa.array(rows)).to_numpy(zero_copy_only=False)
-    names, inverse = np.unique(cvx.astype(str), return_inverse=True)
-    return np.array([cat.index[mapping[str(c)]] for c in names] or [0], np.int64)[inverse]
+    names, inverse = _vocabulary(doses["cvx"].combine_chunks().take(pa.array(rows)))
+    return np.array([cat.index[mapping[c]] for c in names] or [0], np.int64)[inverse]
+
+
+def _vocabulary(values: pa.Array) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a null-free string column and each row's position among them."""
+    encoded = values.dictionary_encode()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy().astype(np.int64)
 
 
 def _per_day(charges: billing_data.FacilityCharges, code: str) -> bool:
@@ -230,27 +239,30 @@ def _hospital_visits(
 
 def _drgs(
     rng: np.random.Generator, enc: pa.Table, stays: np.ndarray
-) -> tuple[np.ndarray, list[str | None]]:
-    """DRG row per encounter (-1 outside stays) and the ICD-10-PCS code of operations."""
+) -> tuple[np.ndarray, dict[int, str]]:
+    """DRG row per encounter (-1 outside stays) and the ICD-10-PCS code of each operation.
+
+    The operations are keyed by encounter row, in row order.
+    """
     choices = billing_data.drg_choices()
     n = enc.num_rows
     drg = np.full(n, -1, np.int64)
-    reason = enc["reason_code"].to_numpy(zero_copy_only=False)[stays]
+    reason = enc["reason_code"].to_numpy(zero_copy_only=False)[stays].astype(str)
     prefix_of = np.zeros(stays.size, np.int64)
     best = np.zeros(stays.size, np.int64)
     for i, prefix in enumerate(choices.prefixes):
-        match = np.char.startswith(reason.astype(str), prefix) & (len(prefix) >= best)
+        match = np.char.startswith(reason, prefix) & (len(prefix) >= best)
         prefix_of = np.where(match, i, prefix_of)
         best = np.where(match, len(prefix), best)
     for i, (sampler, rows) in enumerate(zip(choices.samplers, choices.drgs, strict=True)):
         where = np.flatnonzero(prefix_of == i)
         drg[stays[where]] = rows[sampler.draw(rng, where.size)]
-    pcs: list[str | None] = [None] * n
+    pcs: dict[int, str] = {}
     u = rng.random(stays.size)
     for k, row in enumerate(drg[stays]):
         options = choices.pcs[row]
         if options:
-            pcs[stays[k]] = options[int(u[k] * len(options))]
+            pcs[int(stays[k])] = options[int(u[k] * len(options))]
     return drg, pcs
 
 
@@ -269,7 +281,7 @@ def _procedure_rows(
     day: np.ndarray,
     end_day: np.ndarray,
     drg: np.ndarray,
-    surgical_code: list[str | None],
+    surgical_code: dict[int, str],
     immunization: np.ndarray,
     immunization_ids: pa.Array | None,
 ) -> ProcedureBlock:
@@ -283,7 +295,7 @@ def _procedure_rows(
     key = (encounter * (1 << 20) + (code + 1) * 4096 + day) * (1 << 20) + immunization + 1
     coded = code >= 0
     # First line of each (encounter, code, day) among coded lines is the procedure.
-    order = np.lexsort((claim_type, key))
+    order = stable_order(key, claim_type)
     first = np.zeros(key.size, dtype=bool)
     sorted_key = key[order]
     new = np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]])
@@ -292,10 +304,10 @@ def _procedure_rows(
     owner[order] = order[np.maximum.accumulate(np.where(new, np.arange(key.size), 0))]
     is_procedure = coded & first
     # PCS operations: one extra procedure row per surgical stay, after its lines.
-    surgical = np.array([i for i, c in enumerate(surgical_code) if c is not None], np.int64)
+    surgical = np.array(sorted(surgical_code), np.int64)
     rows_enc = np.concatenate([encounter[is_procedure], surgical])
     rows_line = np.concatenate([np.flatnonzero(is_procedure), np.full(surgical.size, -1)])
-    sort = np.lexsort((np.arange(rows_enc.size), rows_enc))  # a stay's operation after its lines
+    sort = stable_order(rows_enc)  # a stay's operation after its lines
     rows_enc, rows_line = rows_enc[sort], rows_line[sort]
     first_of = np.searchsorted(rows_enc, rows_enc, side="left")
     sequence = np.arange(rows_enc.size) - first_of + 1
@@ -314,7 +326,7 @@ def _procedure_rows(
     line = np.maximum(rows_line, 0)
     is_pcs = rows_line < 0
     titles = billing_data.pcs_titles()
-    pcs_codes = [surgical_code[e] or "" for e in rows_enc[is_pcs]]
+    pcs_codes = [surgical_code[e] for e in rows_enc[is_pcs].tolist()]
     code_column = arrow.take(cat.codes, np.maximum(code[line], 0))
     label_column = arrow.take(cat.labels, np.maximum(code[line], 0))
     if is_pcs.any():

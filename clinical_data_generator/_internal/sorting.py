@@ -1,0 +1,42 @@
+"""Stable multi-key sort orders over integer columns."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def stable_order(*keys: np.ndarray) -> np.ndarray:
+    """Indices that sort by ``keys`` (the first is the primary key); ties keep input order.
+
+    The same result as ``np.lexsort(keys[::-1])``. When the keys' value ranges fit together in
+    63 bits they are packed into one integer and sorted once, which is many times faster than
+    ``lexsort`` on the member-major, nearly sorted columns the generators produce.
+    """
+    if not keys:
+        raise ValueError("stable_order needs at least one key")
+    columns = [_as_integers(key) for key in keys]
+    size = columns[0].size
+    if size == 0:
+        return np.zeros(0, np.int64)
+    shifted = [column - column.min() for column in columns]
+    widths = [int(column.max()).bit_length() for column in shifted]
+    if sum(widths) > 63:
+        return np.lexsort(columns[::-1])
+    packed = np.zeros(size, np.int64)
+    for column, width in zip(shifted, widths, strict=True):
+        packed <<= width
+        packed |= column
+    return np.argsort(packed, kind="stable")
+
+
+def _as_integers(key: np.ndarray) -> np.ndarray:
+    values = np.asarray(key)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]").astype(np.int64)
+    if values.dtype.kind == "b":
+        return values.astype(np.int64)
+    if values.dtype.kind not in "iu":
+        raise TypeError(
+            f"stable_order keys must be integers, booleans or dates, not {values.dtype}"
+        )
+    return values.astype(np.int64)
