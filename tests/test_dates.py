@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinical_data_generator._internal.dates import age_on
+from clinical_data_generator._internal.dates import age_on, year_of
 
 
 @given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)), st.integers(0, 40_000))
@@ -27,3 +27,10 @@ def test_age_on_outside_the_lookup_years_and_with_broadcasting() -> None:
     assert age_on(births, days).tolist() == [49, 27, 26]
     on = np.datetime64("2025-03-01", "D")
     assert age_on(births[1:], on).tolist() == [29, 25]
+
+
+def test_year_of_inside_and_outside_the_lookup_years() -> None:
+    days = np.array(["1799-12-31", "1800-01-01", "2024-12-31", "2299-12-31"], dtype="datetime64[D]")
+    assert year_of(days).tolist() == [1799, 1800, 2024, 2299]
+    assert year_of(days[1:]).tolist() == [1800, 2024, 2299]
+    assert year_of(days[:0]).tolist() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clinical_data_generator._internal.sorting import stable_order
+from clinical_data_generator._internal.sorting import packed_key, stable_order
 
 
 @pytest.mark.parametrize("size", [0, 1, 7, 5000])
@@ -32,3 +32,17 @@ def test_stable_order_rejects_floats_and_no_keys() -> None:
         stable_order(np.array([0.5]))
     with pytest.raises(ValueError):
         stable_order()
+
+
+def test_packed_key_groups_rows_like_the_keys() -> None:
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, 5, 500), rng.integers(-2, 3, 500)
+    key = packed_key(a, b)
+    assert key is not None
+    pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+    for i in range(0, 500, 7):
+        for j in range(0, 500, 11):
+            assert (key[i] == key[j]) == (pairs[i] == pairs[j])
+            assert (key[i] < key[j]) == (pairs[i] < pairs[j])
+    assert packed_key(rng.integers(0, 2**40, 3), rng.integers(0, 2**30, 3)) is None
+    assert packed_key(np.zeros(0, np.int64)).size == 0

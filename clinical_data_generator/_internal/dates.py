@@ -27,6 +27,14 @@ def age_on(birth: np.ndarray, day: np.ndarray) -> np.ndarray:
     return _age_on_months(birth, day)
 
 
+def year_of(days: np.ndarray) -> np.ndarray:
+    """Calendar year of each date (int64)."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    if days.size and _in_table(days):
+        return _calendar()[0][(days - _FIRST_DAY).astype(np.int64)].astype(np.int64)
+    return days.astype("datetime64[Y]").astype(np.int64) + 1970
+
+
 def _in_table(days: np.ndarray) -> bool:
     return bool(days.min() >= _FIRST_DAY) and bool(days.max() <= _LAST_DAY)
 

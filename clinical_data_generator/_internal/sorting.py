@@ -12,21 +12,32 @@ def stable_order(*keys: np.ndarray) -> np.ndarray:
     63 bits they are packed into one integer and sorted once, which is many times faster than
     ``lexsort`` on the member-major, nearly sorted columns the generators produce.
     """
+    packed = packed_key(*keys)
+    if packed is None:
+        return np.lexsort([_as_integers(key) for key in keys][::-1])
+    return np.argsort(packed, kind="stable")
+
+
+def packed_key(*keys: np.ndarray) -> np.ndarray | None:
+    """One int64 per row that orders and groups rows as the ``keys`` do (first key primary).
+
+    None when the keys' value ranges do not fit together in 63 bits.
+    """
     if not keys:
-        raise ValueError("stable_order needs at least one key")
+        raise ValueError("at least one sort key is needed")
     columns = [_as_integers(key) for key in keys]
     size = columns[0].size
+    packed = np.zeros(size, np.int64)
     if size == 0:
-        return np.zeros(0, np.int64)
+        return packed
     shifted = [column - column.min() for column in columns]
     widths = [int(column.max()).bit_length() for column in shifted]
     if sum(widths) > 63:
-        return np.lexsort(columns[::-1])
-    packed = np.zeros(size, np.int64)
+        return None
     for column, width in zip(shifted, widths, strict=True):
         packed <<= width
         packed |= column
-    return np.argsort(packed, kind="stable")
+    return packed
 
 
 def _as_integers(key: np.ndarray) -> np.ndarray:

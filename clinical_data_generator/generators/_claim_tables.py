@@ -50,8 +50,11 @@ def claim_table(
     line_count: np.ndarray,
     claim_id: pa.Array,
     original_id: pa.Array,
-) -> pa.Table:
-    """The ``claims`` rows; ``src`` gives each row's claim index in the per-claim arrays."""
+) -> tuple[pa.Table, np.ndarray]:
+    """The ``claims`` rows, and how many diagnosis codes each has.
+
+    ``src`` gives each row's claim index in the per-claim arrays.
+    """
     ref = ctx.reference
     e = c_enc[src]
     institutional = c_type[src] == 1
@@ -67,7 +70,7 @@ def claim_table(
         pa.array(inpatient), arrow.take(enc["discharge_status"].combine_chunks(), e), "01"
     )
     admission = enc["start_date"].to_numpy().astype("datetime64[D]")[e]
-    dx, _ = diagnoses(enc, chronic, visits.member[e], e, stmt_from)
+    dx, dx_count = diagnoses(enc, chronic, visits.member[e], e, stmt_from)
 
     def enc_column(name: str) -> pa.Array:
         return arrow.take(enc[name].combine_chunks(), e)
@@ -104,7 +107,7 @@ def claim_table(
         "discharge_status": arrow.when(institutional, discharge),
         "drg": drg,
     }
-    return pa.table(columns, schema=arrow_schema(Claim))
+    return pa.table(columns, schema=arrow_schema(Claim)), dx_count
 
 
 def diagnoses(
@@ -137,19 +140,18 @@ def diagnoses(
 
 
 def pointers(
-    claims: pa.Table, lines: ServiceLines, line: np.ndarray, row_of_line: np.ndarray
+    dx_count: np.ndarray, lines: ServiceLines, line: np.ndarray, row_of_line: np.ndarray
 ) -> np.ndarray:
     """Diagnosis pointers per line: how many of the claim's codes it points at.
 
     Visit lines point at every diagnosis, others at the first; 0 on institutional lines.
     """
     cat = billing_data.catalogue()
-    codes = 1 + pc.count_substring(claims["diagnosis_codes"], "|").to_numpy()
     category = cat.category[np.maximum(lines.code[line], 0)]
     visit = (lines.code[line] >= 0) & np.isin(
         category, [billing_data.CATEGORIES.index(c) for c in ("evaluation", "preventive")]
     )
-    count = np.where(visit, np.minimum(codes[row_of_line], MAX_DIAGNOSES), 1)
+    count = np.where(visit, np.minimum(dx_count[row_of_line], MAX_DIAGNOSES), 1)
     return np.where(lines.claim_type[line] == 0, count, 0)
 
 

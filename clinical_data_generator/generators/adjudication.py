@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._internal import arrow, billing_data
+from .._internal.dates import year_of
 from .._internal.rng import stream
 from .._internal.sorting import stable_order
 from ._context import BlockContext
@@ -145,7 +146,7 @@ def decide(
     copay = np.where(copay_line, np.minimum(copay_due, allowed), 0)
     eligible = np.where(~denied_line & ~preventive & ~copay_line, allowed, 0)
 
-    year = facts.service_day.astype("datetime64[Y]").astype(np.int64)
+    year = year_of(facts.service_day)
     # Accumulators are per member, plan and calendar year (a plan change starts afresh).
     order = stable_order(facts.member, year, facts.plan, facts.service_day)
     group_key = ((facts.member * 4096 + year) * 4096 + facts.plan)[order]

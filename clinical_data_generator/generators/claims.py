@@ -125,10 +125,12 @@ class ClaimGenerator:
         n = first_line.size
         day = start[lines.encounter] + lines.day.astype("timedelta64[D]")
         end_day = start[lines.encounter] + lines.end_day.astype("timedelta64[D]")
-        stmt_from = np.full(n, np.datetime64("9999-12-31"), "datetime64[D]")
-        stmt_to = np.full(n, np.datetime64("1900-01-01"), "datetime64[D]")
-        np.minimum.at(stmt_from, claim_of_line[keep], day[keep])
-        np.maximum.at(stmt_to, claim_of_line[keep], end_day[keep])
+        # Every claim keeps its first line, so the kept lines are one run per claim, in order.
+        stmt_from, stmt_to = day[:0], end_day[:0]
+        if n:
+            kept_first = np.flatnonzero(new[keep])
+            stmt_from = np.minimum.reduceat(day[keep], kept_first)
+            stmt_to = np.maximum.reduceat(end_day[keep], kept_first)
         lag = np.where(c_type == 1, 2 + rng.geometric(0.08, n), rng.geometric(0.12, n))
         received = stmt_to + np.minimum(lag, 60).astype("timedelta64[D]")
         decided = received + np.minimum(rng.geometric(0.15, n), 30).astype("timedelta64[D]")
@@ -212,7 +214,7 @@ class ClaimGenerator:
         )  # fmt: skip
         original_id = arrow.when(seq == 2, original_id)
         line_count = np.minimum(np.bincount(claim_of_line, minlength=n), _MAX_LINES)
-        claims = claim_table(
+        claims, dx_count = claim_table(
             ctx, enc, coverages, chronic, src, c_enc, c_type, span, covered, billing,
             visits, services, frequency, np.where(seq == 1, received[src], received2[src]),
             stmt_from[src], stmt_to[src], billed_sum[src], line_count[src], claim_id, original_id,
@@ -224,7 +226,7 @@ class ClaimGenerator:
         line = first_line[src][row_of_line] + ranks(per_row)
         claim_lines = line_table(claim_id, claims["member_id"], row_of_line, line_number[line],
                                   lines, line, day, end_day, charge, services,
-                                  pointers(claims, lines, line, row_of_line))  # fmt: skip
+                                  pointers(dx_count, lines, line, row_of_line))  # fmt: skip
 
         # Adjudications: A1 of paid originals and replacements, A2 reversals of corrected ones.
         position = np.full(key.size, -1, np.int64)

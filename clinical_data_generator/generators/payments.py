@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from .._internal import arrow
 from .._internal.rng import seeded_bijection
-from .._internal.sorting import stable_order
+from .._internal.sorting import packed_key
 from ..models import Payment, arrow_schema
 from ._context import BlockContext
 
@@ -49,14 +49,12 @@ def batch_payments(
 ) -> PaymentBatches:
     """Group adjudications (payer row, provider row, payment date, paid cents) into batches."""
     day = paid_on.astype("datetime64[D]").astype(np.int64)
-    key = np.stack([day, payer, provider])
-    order = stable_order(day, payer, provider)
-    ordered = key[:, order]
-    new = (
-        np.concatenate([[True], np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)])
-        if day.size
-        else np.zeros(0, bool)
-    )
+    packed = packed_key(day, payer, provider)
+    if packed is None:  # wider than 63 bits: impossible for rows of one block's reference
+        raise RuntimeError(f"payment keys out of range in block {ctx.block}")
+    order = np.argsort(packed, kind="stable")
+    ordered = packed[order]
+    new = np.concatenate([[True], ordered[1:] != ordered[:-1]]) if day.size else np.zeros(0, bool)
     batch_sorted = np.cumsum(new) - 1
     batch = np.empty(day.size, np.int64)
     batch[order] = batch_sorted
