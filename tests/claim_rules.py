@@ -73,6 +73,7 @@ def check_claims(ds: cdg.Dataset, as_of: dt.date) -> None:
         assert e["start_date"] <= c["statement_from"] and c["statement_to"] <= e["end_date"]
         codes = str(c["diagnosis_codes"]).split("|")
         assert codes[0] == c["principal_diagnosis"] and len(codes) <= 12
+        assert codes[0] == e["reason_code"] and len(set(codes)) == len(codes), c
         assert all(code in icd for code in codes)
         lines = lines_of[str(c["claim_id"])]
         assert [ln["line_number"] for ln in lines] == list(range(1, len(lines) + 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clinical_data_generator._internal.sorting import packed_key, stable_order
+from clinical_data_generator._internal.sorting import packed_key, run_ranks, stable_order
 
 
 @pytest.mark.parametrize("size", [0, 1, 7, 5000])
@@ -46,3 +46,11 @@ def test_packed_key_groups_rows_like_the_keys() -> None:
             assert (key[i] < key[j]) == (pairs[i] < pairs[j])
     assert packed_key(rng.integers(0, 2**40, 3), rng.integers(0, 2**30, 3)) is None
     assert packed_key(np.zeros(0, np.int64)).size == 0
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 6000])
+def test_run_ranks_count_within_runs_of_sorted_keys(size: int) -> None:
+    keys = np.sort(np.random.default_rng(size).integers(0, 50, size))
+    expected = np.arange(size) - np.searchsorted(keys, keys, side="left")
+    assert np.array_equal(run_ranks(keys), expected)
+    assert run_ranks(np.array([4, 4, 1, 1, 1, 4])).tolist() == [0, 1, 0, 1, 2, 0]

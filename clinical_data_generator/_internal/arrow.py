@@ -86,10 +86,11 @@ def take(values: pa.Array, indices: np.ndarray) -> pa.Array:
     index = np.asarray(indices)
     width = fixed_width_of(values)
     if width is not None and 0 < width <= _FAST_TAKE_MAX_WIDTH and index.size:
-        if int(index.min()) < 0 or int(index.max()) >= len(values):
-            raise IndexError(f"take: index out of bounds for {len(values)} values")
+        if int(index.min()) < 0:  # ``ndarray.take`` itself rejects positions past the end
+            raise IndexError(f"take: negative index for {len(values)} values")
         rows = chars(values, width).view(f"S{width}").reshape(-1)
-        return _strings(rows[index].view(np.uint8).reshape(index.size, width))
+        # ``take`` copies fixed-size items about three times faster than fancy indexing does.
+        return _strings(rows.take(index, mode="raise").view(np.uint8).reshape(index.size, width))
     return values.take(pa.array(index, pa.int64()))
 
 

@@ -40,6 +40,22 @@ def packed_key(*keys: np.ndarray) -> np.ndarray | None:
     return packed
 
 
+def run_ranks(keys: np.ndarray) -> np.ndarray:
+    """0, 1, ... within each run of equal adjacent ``keys``: the rank within a group when sorted.
+
+    For sorted ``keys`` this is ``arange(n) - searchsorted(keys, keys, "left")`` in linear time.
+    """
+    values = np.asarray(keys)
+    size = values.size
+    if size == 0:
+        return np.zeros(0, np.int64)
+    new = np.empty(size, bool)
+    new[0] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    return np.arange(size) - np.repeat(starts, np.diff(starts, append=size))
+
+
 def _as_integers(key: np.ndarray) -> np.ndarray:
     values = np.asarray(key)
     if values.dtype.kind == "M":

@@ -70,7 +70,7 @@ def claim_table(
         pa.array(inpatient), arrow.take(enc["discharge_status"].combine_chunks(), e), "01"
     )
     admission = enc["start_date"].to_numpy().astype("datetime64[D]")[e]
-    dx, dx_count = diagnoses(enc, chronic, visits.member[e], e, stmt_from)
+    principal, dx, dx_count = diagnoses(visits.reason_row[e], chronic, visits.member[e], stmt_from)
 
     def enc_column(name: str) -> pa.Array:
         return arrow.take(enc[name].combine_chunks(), e)
@@ -91,7 +91,7 @@ def claim_table(
         "statement_from": arrow.dates(stmt_from),
         "statement_to": arrow.dates(stmt_to),
         "received_date": arrow.dates(received),
-        "principal_diagnosis": enc_column("reason_code"),
+        "principal_diagnosis": principal,
         "diagnosis_codes": dx,
         "total_billed": arrow.cents_to_money(total),
         "line_count": pa.array(line_count, pa.int32()),
@@ -111,32 +111,30 @@ def claim_table(
 
 
 def diagnoses(
-    enc: pa.Table, chronic: ConditionBlock, member: np.ndarray, e: np.ndarray, date: np.ndarray
-) -> tuple[pa.Array, np.ndarray]:
-    """'|'-joined diagnoses per claim, and how many codes that is.
+    reason_row: np.ndarray, chronic: ConditionBlock, member: np.ndarray, date: np.ndarray
+) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    """Per claim: the principal diagnosis, the '|'-joined diagnoses and how many codes that is.
 
-    The encounter's reason comes first, then up to three chronic conditions the member had by
-    the service date.
+    ``reason_row`` is the icd10cm row of each claim's encounter reason, which comes first; then
+    up to three other chronic conditions the member had by the service date.
     """
-    principal = arrow.take(enc["reason_code"].combine_chunks(), e)
-    count = np.ones(e.size, np.int64)
-    if chronic.member.size == 0 or e.size == 0:
-        return principal, count
     icd = refdata.icd10cm()
+    principal = arrow.take(icd.codes, reason_row)
+    count = np.ones(reason_row.size, np.int64)
+    if chronic.member.size == 0 or reason_row.size == 0:
+        return principal, principal, count
     members = int(max(member.max(), chronic.member.max())) + 1
     first = np.searchsorted(chronic.member, np.arange(members), side="left")
     have = np.bincount(chronic.member, minlength=members)
     onset = chronic.table["onset_date"].to_numpy().astype("datetime64[D]")
-    codes = arrow.take(icd.codes, chronic.code_row)
     parts = [principal]
     for k in range(MAX_DIAGNOSES - 1):
         row = np.minimum(first[member] + k, chronic.member.size - 1)
-        code = codes.take(pa.array(row))
-        ok = (k < have[member]) & (onset[row] <= date)
-        ok &= pc.not_equal(code, principal).to_numpy(zero_copy_only=False)
+        code_row = chronic.code_row[row]
+        ok = (k < have[member]) & (onset[row] <= date) & (code_row != reason_row)
         count += ok
-        parts.append(pc.if_else(pa.array(ok), code, pa.scalar(None, pa.string())))
-    return pc.binary_join_element_wise(*parts, "|", null_handling="skip"), count
+        parts.append(arrow.optional(icd.codes, np.where(ok, code_row, -1)))
+    return principal, pc.binary_join_element_wise(*parts, "|", null_handling="skip"), count
 
 
 def pointers(

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from .._internal import arrow, encounter_data, refdata, validation
 from .._internal.dates import age_on
 from .._internal.rng import stream
-from .._internal.sorting import stable_order
+from .._internal.sorting import run_ranks, stable_order
 from ..errors import InvalidArgumentError
 from ..models import Condition, Encounter, arrow_schema
 from ._context import BlockContext
@@ -55,6 +55,7 @@ class EncounterBlock:
     member: np.ndarray
     class_code: np.ndarray  # position in ``classes``
     classes: tuple[str, ...]  # the encounter class names
+    reason_row: np.ndarray  # row of icd10cm of ``reason_code``
     rendering: np.ndarray
     billing: np.ndarray
     facility: np.ndarray
@@ -172,8 +173,7 @@ class EncounterGenerator:
         member, cls, start, stay, vaccinator = (
             a[~during_stay] for a in (member, cls, start, stay, vaccinator)
         )
-        first_of_member = np.searchsorted(member, member, side="left")
-        sequence = np.arange(member.size) - first_of_member + 1
+        sequence = run_ranks(member) + 1
         keep = sequence <= _MAX_PER_MEMBER
         member, cls, start, stay, sequence, vaccinator = (
             a[keep] for a in (member, cls, start, stay, sequence, vaccinator)
@@ -226,6 +226,7 @@ class EncounterGenerator:
             member,
             cls,
             all_classes,
+            reason.code_row,
             providers.rendering,
             providers.billing,
             providers.facility,

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from .._internal import arrow, validation
 from .._internal.rng import stream
+from .._internal.sorting import run_ranks
 from ..models import (
     ClaimStatusInquiry,
     ClaimStatusResponse,
@@ -78,8 +79,7 @@ class InquiryGenerator:
         enc = visits.table
         asked = np.flatnonzero(rng.random(enc.num_rows) < self.eligibility_share)
         member = visits.member[asked]
-        first_of = np.searchsorted(member, member, side="left")
-        sequence = np.arange(asked.size) - first_of + 1
+        sequence = run_ranks(member) + 1
         keep = sequence <= _MAX_PER_MEMBER
         asked, member, sequence = asked[keep], member[keep], sequence[keep]
         n = asked.size

@@ -21,9 +21,12 @@ import pyarrow.compute as pc
 
 from .._internal import refdata
 from .._internal.rng import stream
+from .._internal.sorting import run_ranks
 from ..errors import InvalidArgumentError
 from . import _lab_columns, _lab_covid, _lab_data, _lab_orders, _lab_tables, _lab_values
 from ._context import BlockContext
+from .conditions import ConditionBlock
+from .encounters import EncounterBlock
 from .members import MemberBlock
 
 __all__ = ["LabBlock", "LabGenerator"]
@@ -74,14 +77,30 @@ class LabGenerator:
     condition_effect: float = attrs.field(default=1.0, validator=_number("condition_effect", 3))
 
     def block(
-        self, ctx: BlockContext, members: MemberBlock, encounters: pa.Table, conditions: pa.Table
+        self,
+        ctx: BlockContext,
+        members: MemberBlock,
+        encounters: pa.Table,
+        conditions: pa.Table,
+        *,
+        known: tuple[EncounterBlock, ConditionBlock] | None = None,
     ) -> LabBlock:
-        """The lab tables of one block's encounters (rows member-major, by encounter)."""
+        """The lab tables of one block's encounters (rows member-major, by encounter).
+
+        ``known`` gives the generators' own blocks behind ``encounters`` and the chronic rows
+        of ``conditions``, whose member positions, classes and code rows are then not looked
+        up again from the strings.
+        """
         member_ids = members.table["member_id"].combine_chunks()
         birth = members.birth_date.astype("datetime64[D]").astype(np.int64)
         as_of = int(np.datetime64(ctx.as_of, "D").astype(np.int64))
-        has, onset = _conditions(conditions, member_ids)
-        visits, rank = _visits(encounters, member_ids, birth, onset)
+        if known is None:
+            has, onset = _conditions(conditions, member_ids)
+            visits, rank = _visits(encounters, member_ids, birth, onset)
+        else:
+            chronic = known[1]
+            has, onset = _condition_flags(chronic.table, chronic.member, len(member_ids))
+            visits, rank = _known_visits(known[0], birth, onset)
         rows, panel = _lab_orders.order(
             stream(ctx.seed, "labs.orders", ctx.block), visits,
             panel_scale=float(self.panel_scale), covid_scale=float(self.covid_test_rate),
@@ -195,26 +214,33 @@ def _conditions(conditions: pa.Table, member_ids: pa.Array) -> tuple[np.ndarray,
     Returns ``has`` (members, conditions + 1; the last column is False, for tests without a
     condition) and ``onset`` (members, rule conditions; ``_NEVER`` when absent).
     """
-    keys = refdata.conditions().keys
-    n = len(member_ids)
     # Chronic rows are the ones without an encounter (acute problems name theirs).
     candidates = np.flatnonzero(conditions["encounter_id"].is_null().to_numpy(zero_copy_only=False))
-    index = pc.index_in(
-        conditions["condition"].take(pa.array(candidates, pa.int64())), value_set=pa.array(keys)
+    chronic = conditions.take(pa.array(candidates, pa.int64()))
+    member = (
+        _positions(chronic["member_id"].combine_chunks(), member_ids, "conditions")
+        if chronic.num_rows
+        else np.zeros(0, np.int64)
     )
+    return _condition_flags(chronic, member, len(member_ids))
+
+
+def _condition_flags(
+    chronic: pa.Table, member: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``has`` and ``onset`` (see ``_conditions``) from chronic rows and their member positions."""
+    keys = refdata.conditions().keys
+    index = pc.index_in(chronic["condition"], value_set=pa.array(keys))
     code = pc.fill_null(index, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    rows = candidates[code >= 0]
-    code = code[code >= 0]
+    rows = np.flatnonzero(code >= 0)
+    code, member = code[rows], member[rows]
     has = np.zeros((n, len(keys) + 1), dtype=bool)
     used = _lab_data.orders().conditions
     onset = np.full((n, used.size), _NEVER, dtype=np.int64)
     if rows.size == 0:
         return has, onset
-    taken = pa.array(rows, pa.int64())
-    chronic_members = conditions["member_id"].combine_chunks().take(taken)
-    member = _positions(chronic_members, member_ids, "conditions")
     has[member, code] = True
-    onset_date = conditions["onset_date"].combine_chunks().take(taken)
+    onset_date = chronic["onset_date"].combine_chunks().take(pa.array(rows, pa.int64()))
     day = onset_date.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
     for j, c in enumerate(used):
         mine = code == c  # one chronic row per member and condition
@@ -228,12 +254,40 @@ def _visits(encounters: pa.Table, member_ids: pa.Array, birth: np.ndarray,
     orders = _lab_data.orders()
     member = _positions(encounters["member_id"].combine_chunks(), member_ids, "encounters")
     cls = _classes(encounters["encounter_class"].combine_chunks(), orders.classes)
-    day = encounters["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    end = encounters["end_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     codes = pc.dictionary_encode(encounters["reason_code"]).combine_chunks()
     reason = orders.reason_of([str(c) for c in codes.dictionary.to_pylist()])[
         codes.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     ] if len(codes) else np.zeros(0, dtype=np.int64)  # fmt: skip
+    return _visit_arrays(encounters, member, cls, reason, birth, onset)
+
+
+def _known_visits(
+    block: EncounterBlock, birth: np.ndarray, onset: np.ndarray
+) -> tuple[_lab_orders.Visits, np.ndarray]:
+    """``_visits`` from the encounter generator's own arrays (no string lookups)."""
+    orders = _lab_data.orders()
+    other = len(orders.classes)
+    to_order = np.array([orders.classes.index(c) if c in orders.classes else other
+                         for c in block.classes] or [other], np.int64)  # fmt: skip
+    rows, inverse = np.unique(block.reason_row, return_inverse=True)
+    codes = refdata.icd10cm().codes.take(pa.array(rows, pa.int64())).to_pylist()
+    reason = orders.reason_of([str(c) for c in codes])[inverse.reshape(-1)]
+    return _visit_arrays(
+        block.table, block.member, to_order[block.class_code], reason, birth, onset
+    )
+
+
+def _visit_arrays(
+    encounters: pa.Table,
+    member: np.ndarray,
+    cls: np.ndarray,
+    reason: np.ndarray,
+    birth: np.ndarray,
+    onset: np.ndarray,
+) -> tuple[_lab_orders.Visits, np.ndarray]:
+    """The ``Visits`` of the orders model, and each encounter's rank among its member's."""
+    day = encounters["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    end = encounters["end_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     # Conditions diagnosed by the visit: every one the member has once the last has begun
     # (most visits), else condition by condition.
     bits = 1 << np.arange(onset.shape[1], dtype=np.int64)
@@ -277,12 +331,11 @@ def _rank(member: np.ndarray) -> np.ndarray:
     """0-based rank of each row among its member's rows (in row order)."""
     size = member.size
     if size and (member[1:] >= member[:-1]).all():  # member-major, as generated: runs
-        start = np.flatnonzero(np.concatenate([[True], member[1:] != member[:-1]]))
-        rank = np.arange(size) - np.repeat(start, np.diff(np.append(start, size)))
+        rank = run_ranks(member)
     else:
         order = np.argsort(member, kind="stable")
         rank = np.empty(size, dtype=np.int64)
-        rank[order] = np.arange(size) - np.searchsorted(member[order], member[order], "left")
+        rank[order] = run_ranks(member[order])
     if size and rank.max() >= 1 << 10:
         raise InvalidArgumentError("encounters", "a table", "at most 1,024 encounters per member")
     return rank

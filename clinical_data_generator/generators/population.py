@@ -206,7 +206,9 @@ class Population:
             out["encounters"] = visits.table
             out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
             if labs:
-                tests = self.lab_generator.block(ctx, members, visits.table, out["conditions"])
+                tests = self.lab_generator.block(
+                    ctx, members, visits.table, out["conditions"], known=(visits, chronic)
+                )
                 out["diagnostic_reports"] = tests.reports
                 out["lab_results"] = tests.results
                 out["covid_tests"] = tests.covid_tests

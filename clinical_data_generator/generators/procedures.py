@@ -19,7 +19,7 @@ import pyarrow as pa
 from .._internal import arrow, billing_data
 from .._internal.dates import age_on
 from .._internal.rng import stream
-from .._internal.sorting import stable_order
+from .._internal.sorting import run_ranks, stable_order
 from ..models import Procedure, arrow_schema
 from ._context import BlockContext
 from .encounters import EncounterBlock
@@ -184,7 +184,7 @@ def _vaccine_lines(
         [index["90480"], index["90460"], index["G0008"], index["G0009"], index["90471"]],
         index["90472"],
     )  # fmt: skip
-    rank = ranks(np.bincount(np.searchsorted(np.unique(encounter), encounter)))
+    rank = run_ranks(encounter)
     both = np.repeat(np.arange(rows.size), 2)
     kind = np.tile([0, 1], rows.size)
     code = np.where(kind == 0, admin[both], product[both])
@@ -247,7 +247,7 @@ def _drgs(
     choices = billing_data.drg_choices()
     n = enc.num_rows
     drg = np.full(n, -1, np.int64)
-    reason = enc["reason_code"].to_numpy(zero_copy_only=False)[stays].astype(str)
+    reason = enc["reason_code"].take(stays).to_numpy(zero_copy_only=False).astype(str)
     prefix_of = np.zeros(stays.size, np.int64)
     best = np.zeros(stays.size, np.int64)
     for i, prefix in enumerate(choices.prefixes):
@@ -309,8 +309,7 @@ def _procedure_rows(
     rows_line = np.concatenate([np.flatnonzero(is_procedure), np.full(surgical.size, -1)])
     sort = stable_order(rows_enc)  # a stay's operation after its lines
     rows_enc, rows_line = rows_enc[sort], rows_line[sort]
-    first_of = np.searchsorted(rows_enc, rows_enc, side="left")
-    sequence = np.arange(rows_enc.size) - first_of + 1
+    sequence = run_ranks(rows_enc) + 1
     keep = sequence <= _MAX_PER_ENCOUNTER
     rows_enc, rows_line, sequence = rows_enc[keep], rows_line[keep], sequence[keep]
 

@@ -320,6 +320,20 @@ def test_covid_positivity_follows_symptoms() -> None:
     assert rate[True] > 2 * rate[False]
 
 
+def test_tables_alone_give_the_population_lab_tables() -> None:
+    """Labs built from the tables alone equal the population's own.
+
+    The population passes the generators' member positions, classes and code rows instead.
+    """
+    built = _build(3000, 17)
+    pop = cdg.Population(3000, seed=17)
+    own = pop.block(0, tables=["diagnostic_reports", "lab_results", "covid_tests"])
+    assert own["diagnostic_reports"].num_rows > 100
+    assert own["diagnostic_reports"].equals(built.labs.reports)
+    assert own["lab_results"].equals(built.labs.results)
+    assert own["covid_tests"].equals(built.labs.covid_tests)
+
+
 def test_same_seed_same_tables_other_seed_other_tables() -> None:
     """Two runs from one seed agree on every value; another seed gives other rows."""
     first, again, other = (_build(3_000, s).labs for s in (7, 7, 8))
