@@ -20,11 +20,15 @@ _AMOUNTS = ("deductible_amount", "coinsurance_amount", "copay_amount", "contract
             "denied_amount")  # fmt: skip
 
 
-def _codes(name: str, column: str = "code") -> set[str]:
+def _csv_rows(name: str) -> list[dict[str, str]]:
     source = resources.files("clinical_data_generator.data").joinpath(name)
     with source.open("rb") as raw:
         data = gzip.decompress(raw.read()) if name.endswith(".gz") else raw.read()
-    return {row[column] for row in csv.DictReader(data.decode().splitlines())}
+    return list(csv.DictReader(data.decode().splitlines()))
+
+
+def _codes(name: str, column: str = "code") -> set[str]:
+    return {row[column] for row in _csv_rows(name)}
 
 
 def _rows(table: pa.Table) -> list[dict[str, object]]:
@@ -119,6 +123,53 @@ def check_claims(ds: cdg.Dataset, as_of: dt.date) -> None:
                 assert ln["procedure_code"] in (cpt | hcpcs)
 
     _check_adjudications(ds, by_claim, lines_of, as_of)
+    if "diagnostic_reports" in t:
+        _check_lab_billing(t, encounters, claims, lines_of)
+
+
+def _check_lab_billing(
+    t: dict[str, pa.Table],
+    encounters: dict[object, dict[str, object]],
+    claims: list[dict[str, object]],
+    lines_of: dict[str, list[dict[str, object]]],
+) -> None:
+    """Claims bill exactly the panels of diagnostic_reports (see docs/explanation/claims.md).
+
+    A visit's claim of the right kind, when billed, carries each reported panel's code on the
+    collection day (hospital stays: one 0300 lab line), with modifier 90 when a practice sent
+    the specimen out; no claim bills a panel code that no report of its encounter has.
+    """
+    panel_codes = _codes("lab_panel_details.csv", "procedure_code")
+    point_of_care = {
+        r["procedure_code"] for r in _csv_rows("lab_panel_details.csv") if r["point_of_care"] == "1"
+    }
+    reported: dict[tuple[object, str], dict[str, object]] = {}
+    for r in _rows(t["diagnostic_reports"]):
+        reported[(r["encounter_id"], str(r["procedure_code"]))] = r
+    billed: dict[tuple[object, object], list[dict[str, object]]] = {}
+    for c in claims:
+        lines = lines_of[str(c["claim_id"])]
+        for ln in lines:
+            code = ln["procedure_code"]
+            if code in panel_codes:
+                assert (c["encounter_id"], code) in reported, (c, ln)
+        if c["frequency_code"] == "1" and len(lines) < 50:
+            billed[(c["encounter_id"], c["claim_type"])] = lines
+    facility_classes = ("emergency", "outpatient", "inpatient")
+    for (encounter_id, code), report in reported.items():
+        e = encounters[encounter_id]
+        kind = "institutional" if e["encounter_class"] in facility_classes else "professional"
+        lines = billed.get((encounter_id, kind))
+        if lines is None:
+            continue  # not billed yet (received after as_of) or self-pay
+        if e["encounter_class"] == "inpatient":
+            assert any(ln["revenue_code"] == "0300" for ln in lines), (report, lines)
+            continue
+        match = [ln for ln in lines if ln["procedure_code"] == code]
+        assert len(match) == 1, (report, lines)
+        assert match[0]["service_date"] == report["effective_at"].date(), (report, match)
+        sent_out = e["facility_provider_id"] is None and code not in point_of_care
+        assert (match[0]["modifier_1"] == "90") == sent_out, (report, match, e)
 
 
 def _check_adjudications(

@@ -96,7 +96,7 @@ class Bundles:
     revenue_codes: pa.Array
 
 
-MODIFIERS = ("25", "26", "95")
+MODIFIERS = ("25", "26", "95", "90")
 
 
 def group_of(female: np.ndarray, age: np.ndarray) -> np.ndarray:

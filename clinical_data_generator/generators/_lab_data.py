@@ -93,7 +93,9 @@ class LabPanels:
     displays: pa.Array
     specimen: pa.Array
     point_of_care: np.ndarray
-    procedure_code: pa.Array
+    procedure_code: pa.Array  # CPT code number billed for the panel
+    revenue_code: pa.Array  # UB-04 revenue code of the panel on a facility claim
+    venipuncture: np.ndarray  # whether the specimen is drawn from a vein (billed 36415)
     turnaround: np.ndarray  # (panels, 2) minutes, min and max
     variant_tests: tuple[np.ndarray, ...]  # per variant (panel * 2 + child): test rows in order
 
@@ -132,7 +134,9 @@ def panels() -> LabPanels:
     keys = tuple(_strings(p, "panel"))
     if len(keys) > MAX_PANELS:
         raise ValueError(f"at most {MAX_PANELS} lab panels are supported")
-    d = read_table("lab_panel_details.csv", {"procedure_code": pa.string()})
+    d = read_table(
+        "lab_panel_details.csv", {"procedure_code": pa.string(), "revenue_code": pa.string()}
+    )
     detail_row = [_strings(d, "panel").index(k) for k in keys]
     d = d.take(pa.array(detail_row))
     t = read_table("loinc_tests.csv", {"loinc": pa.string()})
@@ -153,6 +157,8 @@ def panels() -> LabPanels:
         specimen=d["specimen"].combine_chunks(),
         point_of_care=d["point_of_care"].to_numpy() == 1,
         procedure_code=d["procedure_code"].combine_chunks(),
+        revenue_code=d["revenue_code"].combine_chunks(),
+        venipuncture=d["venipuncture"].to_numpy() == 1,
         turnaround=np.column_stack(
             [_floats(d, "turnaround_min_minutes"), _floats(d, "turnaround_max_minutes")]
         ),

@@ -29,7 +29,7 @@ from .conditions import ConditionBlock
 from .encounters import EncounterBlock
 from .members import MemberBlock
 
-__all__ = ["LabBlock", "LabGenerator"]
+__all__ = ["LabBlock", "LabGenerator", "PanelOrders"]
 
 _DAY = 86_400
 _DAYS_PER_YEAR = 365.2425
@@ -51,12 +51,26 @@ def _number(name: str, high: float) -> Any:
 
 
 @attrs.frozen
+class PanelOrders:
+    """Per ``diagnostic_reports`` row: encounter row, panel row and collection day.
+
+    What the claims bill: ``panel`` indexes the panels of ``data/loinc_panels.csv`` and
+    ``day`` counts days since 1970-01-01.
+    """
+
+    encounter: np.ndarray
+    panel: np.ndarray
+    day: np.ndarray
+
+
+@attrs.frozen
 class LabBlock:
-    """The three lab tables of one block."""
+    """The three lab tables of one block, and the panels ordered (for billing)."""
 
     results: pa.Table
     reports: pa.Table
     covid_tests: pa.Table
+    orders: PanelOrders
 
 
 @attrs.frozen
@@ -182,7 +196,7 @@ class LabGenerator:
             (collected[covid_reports], resulted[covid_reports]), site, kit,
             values.answer[covid_rows],
         )  # fmt: skip
-        return LabBlock(results, reports, covid_table)
+        return LabBlock(results, reports, covid_table, PanelOrders(rows, panel, day))
 
 
 def _birthday(birth: np.ndarray, years: int) -> np.ndarray:

@@ -164,8 +164,9 @@ class Population:
         # encounters need coverage rows and the chronic conditions.
         inquiries = any(name in wanted for name in INQUIRY_TABLES)
         billing = inquiries or any(name in wanted for name in BILLING_TABLES)
+        # Claims bill the lab panels the lab generator orders.
+        labs = billing or any(name in wanted for name in LAB_TABLES)
         # Immunizations link to the vaccination encounters their doses create.
-        labs = any(name in wanted for name in LAB_TABLES)
         events = any(name in wanted for name in ("encounters", "conditions", "immunizations"))
         events = events or labs
         events = events or billing
@@ -213,7 +214,9 @@ class Population:
                 out["lab_results"] = tests.results
                 out["covid_tests"] = tests.covid_tests
             if billing:
-                services = procedures(ctx, members, visits, doses, dose_encounter)
+                services = procedures(
+                    ctx, members, visits, doses, dose_encounter, lab_orders=tests.orders
+                )
                 member_ids = members.table["member_id"].combine_chunks()
                 bills = self.claim_generator.block(
                     ctx, member_ids, coverages.table, visits, chronic, services

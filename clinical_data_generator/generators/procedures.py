@@ -21,8 +21,10 @@ from .._internal.dates import age_on
 from .._internal.rng import stream
 from .._internal.sorting import run_ranks, stable_order
 from ..models import Procedure, arrow_schema
+from . import _lab_data
 from ._context import BlockContext
 from .encounters import EncounterBlock
+from .labs import PanelOrders
 from .members import MemberBlock
 
 __all__ = ["ProcedureBlock", "ServiceLines", "procedures", "ranks"]
@@ -30,6 +32,7 @@ __all__ = ["ProcedureBlock", "ServiceLines", "procedures", "ranks"]
 _MAX_PER_ENCOUNTER = 99  # two-digit sequence in procedure_id
 _PROFESSIONAL, _INSTITUTIONAL = 0, 1
 _MOD_25 = billing_data.MODIFIERS.index("25")
+_MOD_90 = billing_data.MODIFIERS.index("90")  # reference (outside) laboratory
 
 
 @attrs.frozen
@@ -63,11 +66,14 @@ def procedures(
     visits: EncounterBlock,
     doses: pa.Table | None = None,
     dose_encounter: np.ndarray | None = None,
+    lab_orders: PanelOrders | None = None,
 ) -> ProcedureBlock:
     """Draw the services of every encounter of one block.
 
     ``doses`` (immunizations rows) with ``dose_encounter`` (their vaccination encounter row or
-    -1) add the vaccine product and administration lines of vaccination visits.
+    -1) add the vaccine product and administration lines of vaccination visits; ``lab_orders``
+    (the lab generator's panels) add a line for each panel reported, so the claims bill exactly
+    the lab work of ``diagnostic_reports``.
     """
     rng = stream(ctx.seed, "procedures", ctx.block)
     enc = visits.table
@@ -114,35 +120,24 @@ def procedures(
     em = (order // 8 == 0) & with_procedure[encounter] & (modifier < 0) & (claim_type == 0)
     modifier = np.where(em, _MOD_25, modifier)
 
+    drawn = {"encounter": encounter, "order": order, "code": code, "claim_type": claim_type,
+             "modifier": modifier, "revenue": revenue, "units": units, "day": day,
+             "end_day": end_day}  # fmt: skip
+    line_parts = [_lines(**drawn)]
     stays = np.flatnonzero(visits.of_class("inpatient"))
     visit = _hospital_visits(rng, stays, stay[stays])
-    encounter = np.concatenate([encounter, visit[0]])
-    order = np.concatenate([order, 1000 + visit[1]])
-    code = np.concatenate([code, visit[2]])
-    claim_type = np.concatenate([claim_type, np.zeros(visit[0].size, np.int64)])
-    modifier = np.concatenate([modifier, np.full(visit[0].size, -1)])
-    revenue = np.concatenate([revenue, np.full(visit[0].size, -1)])
-    units = np.concatenate([units, np.ones(visit[0].size, np.int64)])
-    day = np.concatenate([day, visit[1]])
-    end_day = np.concatenate([end_day, visit[1]])
-    immunization = np.full(encounter.size, -1, np.int64)
+    line_parts.append(_lines(visit[0], 1000 + visit[1], visit[2], day=visit[1]))
     if doses is not None and dose_encounter is not None:
         shot = _vaccine_lines(doses, dose_encounter, members, visits)
-        encounter = np.concatenate([encounter, shot[0]])
-        order = np.concatenate([order, 2000 + shot[1]])
-        code = np.concatenate([code, shot[2]])
-        size = shot[0].size
-        claim_type = np.concatenate([claim_type, np.zeros(size, np.int64)])
-        modifier = np.concatenate([modifier, np.full(size, -1)])
-        revenue = np.concatenate([revenue, np.full(size, -1)])
-        units = np.concatenate([units, np.ones(size, np.int64)])
-        day = np.concatenate([day, np.zeros(size, np.int64)])
-        end_day = np.concatenate([end_day, np.zeros(size, np.int64)])
-        immunization = np.concatenate([immunization, shot[3]])
-    sort = stable_order(encounter, claim_type, order)
-    lines = [a[sort] for a in (encounter, claim_type, code, revenue, modifier, units, day, end_day,
-                               immunization)]  # fmt: skip
-    encounter, claim_type, code, revenue, modifier, units, day, end_day, immunization = lines
+        line_parts.append(_lines(shot[0], 2000 + shot[1], shot[2], immunization=shot[3]))
+    if lab_orders is not None:
+        line_parts.append(_lab_lines(lab_orders, visits, start, line_parts[0]))
+    every = {name: np.concatenate([part[name] for part in line_parts]) for name in line_parts[0]}
+    sort = stable_order(every["encounter"], every["claim_type"], every["order"])
+    encounter, claim_type, code, revenue, modifier, units, day, end_day, immunization = (
+        every[name][sort] for name in ("encounter", "claim_type", "code", "revenue", "modifier",
+                                       "units", "day", "end_day", "immunization")
+    )  # fmt: skip
 
     drg, surgical_code = _drgs(rng, enc, stays)
     imm_ids = doses["immunization_id"].combine_chunks() if doses is not None else None
@@ -150,6 +145,90 @@ def procedures(
         ctx, enc, members, member, start, encounter, claim_type, code, revenue, modifier, units,
         day, end_day, drg, surgical_code, immunization, imm_ids,
     )  # fmt: skip
+
+
+def _lines(
+    encounter: np.ndarray,
+    order: np.ndarray,
+    code: np.ndarray,
+    *,
+    claim_type: np.ndarray | int = _PROFESSIONAL,
+    modifier: np.ndarray | int = -1,
+    revenue: np.ndarray | int = -1,
+    units: np.ndarray | int = 1,
+    day: np.ndarray | int = 0,
+    end_day: np.ndarray | None = None,
+    immunization: np.ndarray | int = -1,
+) -> dict[str, np.ndarray]:
+    """Service line columns; scalars are broadcast (a professional line, one unit, day 0)."""
+    size = encounter.size
+
+    def column(value: np.ndarray | int) -> np.ndarray:
+        return np.asarray(value, np.int64) if np.ndim(value) else np.full(size, value, np.int64)
+
+    days = column(day)
+    return {
+        "encounter": column(encounter), "order": column(order), "code": column(code),
+        "claim_type": column(claim_type), "modifier": column(modifier),
+        "revenue": column(revenue), "units": column(units), "day": days,
+        "end_day": days if end_day is None else column(end_day),
+        "immunization": column(immunization),
+    }  # fmt: skip
+
+
+def _lab_lines(
+    orders: PanelOrders, visits: EncounterBlock, start: np.ndarray, drawn: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The lines billing the ordered lab panels, on the day each specimen was collected.
+
+    Offices, urgent care and labs bill each panel's CPT code on the professional claim, with
+    one venipuncture (36415) per visit that drew blood unless the visit already bills one; a
+    practice marks the panels it sent to a reference laboratory with modifier 90.
+    Emergency rooms and outpatient departments bill it on the facility claim under the
+    panel's revenue code; a hospital stay bills its lab work as one revenue-code-only line
+    (0300), like its other ancillary services.
+    """
+    cat = billing_data.catalogue()
+    revenue_codes = billing_data.bundles().revenue_codes.to_pylist()
+    panels = _lab_data.panels()
+    cpt = np.array([cat.index[c] for c in panels.procedure_code.to_pylist()], np.int64)
+    revenue = np.array([revenue_codes.index(c) for c in panels.revenue_code.to_pylist()], np.int64)
+    encounter, panel = orders.encounter, orders.panel
+    day = orders.day - start[encounter].astype(np.int64)
+    stay = visits.of_class("inpatient")[encounter]
+    facility = visits.of_class("emergency", "outpatient")[encounter]
+    office = ~stay & ~facility
+    # As diagnostic_reports has it: without a facility, only point-of-care tests stay in house.
+    sent_out = (visits.facility[encounter] < 0) & ~panels.point_of_care[panel]
+    each = np.flatnonzero(~stay)
+    parts = [
+        _lines(encounter[each], 3001 + panel[each], cpt[panel[each]],
+               claim_type=facility[each].astype(np.int64),
+               revenue=np.where(facility[each], revenue[panel[each]], -1),
+               modifier=np.where(sent_out[each], _MOD_90, -1),
+               units=cat.units[cpt[panel[each]]], day=day[each]),
+    ]  # fmt: skip
+    # One venipuncture per visit: all panels of a visit share one collection.
+    draw = cat.index["36415"]
+    has_draw = np.zeros(visits.member.size, dtype=bool)
+    has_draw[drawn["encounter"][drawn["code"] == draw]] = True
+    blood = np.flatnonzero(office & panels.venipuncture[panel] & ~has_draw[encounter])
+    first = _first_per_encounter(blood, encounter)
+    parts.append(_lines(encounter[first], np.full(first.size, 3000), np.full(first.size, draw),
+                        day=day[first]))  # fmt: skip
+    ward = np.flatnonzero(stay)
+    first = _first_per_encounter(ward, encounter)
+    parts.append(_lines(encounter[first], np.full(first.size, 3000), np.full(first.size, -1),
+                        claim_type=_INSTITUTIONAL, revenue=revenue_codes.index("0300")))  # fmt: skip
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _first_per_encounter(rows: np.ndarray, encounter: np.ndarray) -> np.ndarray:
+    """The first of ``rows`` (sorted by ``encounter``) of each encounter."""
+    if rows.size == 0:
+        return rows
+    which = encounter[rows]
+    return rows[np.concatenate([[True], which[1:] != which[:-1]])]
 
 
 def _vaccine_lines(

@@ -48,6 +48,44 @@ def test_claim_lines_per_member_year() -> None:
     assert 5 <= per_member <= 12, per_member
 
 
+def test_claims_bill_the_reported_lab_panels() -> None:
+    """Every panel code billed has its report; reported panels are billed as the rules say.
+
+    The row-by-row rules are in ``tests/claim_rules.py``; here the shares show the rules
+    have rows to bite on: panels on professional and facility claims, sent-out panels with
+    modifier 90, one venipuncture per claim at most, and a 0300 line on stays with labs.
+    """
+    ds = _population()
+    lines = ds.tables["claim_lines"].join(
+        ds.tables["claims"].select(["claim_id", "encounter_id", "claim_type"]), "claim_id"
+    )
+    panels = {"85025", "80053", "87811", "87635", "82947", "83036", "80061", "84443", "81003"}
+    billed = lines.filter(pc.is_in(lines["procedure_code"], pa.array(sorted(panels))))
+    kinds = set(billed["claim_type"].to_pylist())
+    assert kinds == {"professional", "institutional"}, kinds
+    reports = ds.tables["diagnostic_reports"]
+    assert billed.num_rows > 0.5 * reports.num_rows > 1000
+    sent_out = pc.sum(pc.equal(billed["modifier_1"], "90")).as_py()
+    assert 0.2 * billed.num_rows < sent_out < 0.8 * billed.num_rows, sent_out
+    draws = lines.filter(pc.equal(lines["procedure_code"], "36415"))
+    per_claim = draws.group_by("claim_id").aggregate([("claim_id", "count")])
+    assert per_claim.num_rows > 100 and pc.max(per_claim["claim_id_count"]).as_py() == 1
+    stays = ds.tables["encounters"].filter(
+        pc.equal(ds.tables["encounters"]["encounter_class"], "inpatient")
+    )
+    lab_stays = set(
+        lines.filter(pc.equal(lines["revenue_code"], "0300"))["encounter_id"].to_pylist()
+    )
+    assert 0.6 * stays.num_rows < len(lab_stays) <= stays.num_rows
+
+
+def test_claims_do_not_depend_on_which_tables_are_asked_for() -> None:
+    """Claims bill the lab panels even when the lab tables are not generated for output."""
+    pop = cdg.Population(3000, seed=5)
+    alone = pop.block(0, tables=["claim_lines"])["claim_lines"]
+    assert alone.equals(pop.block(0)["claim_lines"])
+
+
 def test_corrections_are_rare_and_reverse_the_original() -> None:
     """Replacements and voids are a few percent of claims, each with a reversal when paid."""
     ds = _population()
