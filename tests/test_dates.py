@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinical_data_generator._internal.dates import age_on, year_of
+from clinical_data_generator._internal.dates import age_on, month_of, year_of
 
 
 @given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)), st.integers(0, 40_000))
@@ -34,3 +34,10 @@ def test_year_of_inside_and_outside_the_lookup_years() -> None:
     assert year_of(days).tolist() == [1799, 1800, 2024, 2299]
     assert year_of(days[1:]).tolist() == [1800, 2024, 2299]
     assert year_of(days[:0]).tolist() == []
+
+
+def test_month_of_matches_numpy_inside_and_outside_the_lookup_years() -> None:
+    days = np.array(["1799-12-31", "1800-01-01", "2024-02-29", "2299-12-31"], dtype="datetime64[D]")
+    every = np.arange(np.datetime64("1899-12-01"), np.datetime64("2101-02-01"))
+    for sample in (days, days[1:], every, days[:0]):
+        assert np.array_equal(month_of(sample), sample.astype("datetime64[M]"))

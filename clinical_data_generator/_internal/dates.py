@@ -35,6 +35,17 @@ def year_of(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[Y]").astype(np.int64) + 1970
 
 
+def month_of(days: np.ndarray) -> np.ndarray:
+    """Calendar month of each date, as ``datetime64[M]``."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    if days.size and _in_table(days):
+        year, month_day = _calendar()
+        at = (days - _FIRST_DAY).astype(np.int64)
+        months = (year[at].astype(np.int64) - 1970) * 12 + month_day[at] // 32 - 1
+        return months.astype("datetime64[M]")
+    return days.astype("datetime64[M]")
+
+
 def _in_table(days: np.ndarray) -> bool:
     return bool(days.min() >= _FIRST_DAY) and bool(days.max() <= _LAST_DAY)
 

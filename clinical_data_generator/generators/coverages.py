@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._internal import arrow, refdata, validation
+from .._internal.dates import month_of
 from .._internal.rng import stream
 from .._internal.sorting import stable_order
 from ..errors import InvalidArgumentError
@@ -87,18 +88,14 @@ class CoverageGenerator:
         sub_birth = birth[hh.start]
         sub_age = hh.age[hh.start]
         elig_years = np.where(lob == MEDICARE, 65, np.where(sub_age < 18, 0, 18))
-        elig_m = sub_birth.astype("datetime64[M]") + elig_years.astype("timedelta64[Y]").astype(
-            "timedelta64[M]"
-        )
+        elig_m = month_of(sub_birth) + elig_years.astype("timedelta64[Y]").astype("timedelta64[M]")
         elig_m = np.minimum(
             elig_m + np.where(elig_years > 0, 1, 0).astype("timedelta64[M]"), as_of_m
         )
         months_back = rng.integers(0, self.history_years * 12 + 1, k).astype("timedelta64[M]")
         start_m = np.minimum(np.maximum(as_of_m - months_back, elig_m), as_of_m)
-        youngest_m = (
-            np.maximum.reduceat(birth.astype(np.int64), hh.start)
-            .astype("datetime64[D]")
-            .astype("datetime64[M]")
+        youngest_m = month_of(
+            np.maximum.reduceat(birth.astype(np.int64), hh.start).astype("datetime64[D]")
         )
 
         cum = refdata.cumulative(np.array([

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from .._internal import arrow, identifiers, refdata, validation
+from .._internal.dates import year_of
 from .._internal.rng import seeded_bijection, stream
 from ..errors import InvalidArgumentError
 from ..models import Member, arrow_schema
@@ -257,7 +258,7 @@ class MemberGenerator:
         anniversary = _years_before(ctx.as_of, hh.age)
         birth = anniversary - rng.integers(0, 365, n).astype("timedelta64[D]")
         birth = np.minimum(birth, as_of)
-        birth_year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
+        birth_year = year_of(birth)
 
         # Sex: subscribers 52% female; spouses mostly of the other sex; children 51% male.
         rng = stream(seed, "members.sex", b)
@@ -406,6 +407,13 @@ def _years_before(as_of: dt.date, years: np.ndarray) -> np.ndarray:
 
     So a member born on the returned date is exactly ``years`` old on ``as_of``.
     """
+    years = np.asarray(years, np.int64)
+    if years.size == 0 or years.min() < 0:
+        return _anniversaries(as_of, years)
+    return _anniversaries(as_of, np.arange(int(years.max()) + 1))[years]  # ~100 distinct ages
+
+
+def _anniversaries(as_of: dt.date, years: np.ndarray) -> np.ndarray:
     month = ((as_of.year - 1970 - years) * 12 + (as_of.month - 1)).astype("datetime64[M]")
     first = month.astype("datetime64[D]")
     days_in_month = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
