@@ -155,6 +155,7 @@ def write_output(
             table_rows(block)
             for _, document, _ in documents:
                 document.write_block(block)
+            del block  # let the block go before the next one is generated
         files = []
         for (fmt, table), (writer, stream, rel) in writers.items():
             writer.close()

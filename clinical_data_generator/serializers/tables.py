@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import attrs
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -84,6 +85,11 @@ class _JSONWriter:
         self.stream.write(b"[]\n" if self.rows == 0 else b"\n]\n")
 
 
+def _copy(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``batch`` in buffers of its own (same values, chunking and nulls)."""
+    return batch.take(pa.array(np.arange(batch.num_rows), pa.int64()))
+
+
 @attrs.define
 class _ParquetWriter:
     """Row groups of exactly ``PARQUET_ROW_GROUP`` rows, independent of how batches arrive."""
@@ -131,7 +137,9 @@ class _ParquetWriter:
         # Rows arrive in per-block batches on every path (streaming or from a Dataset), so the
         # chunk layout of a row group, and with it the bytes, is the same whatever the workers.
         self._writer().write_table(head, row_group_size=rows)
-        self.buffer = rest.to_batches()
+        # The rest are slices of whole block tables: copy them, or they keep every buffer of
+        # the block alive until the next row group is written.
+        self.buffer = [_copy(batch) for batch in rest.to_batches()]
         self.buffered = rest.num_rows
 
     def close(self) -> None:
