@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import attrs
-import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,6 +18,7 @@ import pyarrow.parquet as pq
 from ._registry import TableWriter, register
 
 PARQUET_ROW_GROUP = 65_536
+_DICTIONARY_SAMPLE = 16_384  # rows whose distinct values decide a column's dictionary encoding
 
 
 def _json_ready(batch: pa.RecordBatch) -> list[dict[str, object]]:
@@ -86,8 +86,9 @@ class _JSONWriter:
 
 
 def _copy(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """``batch`` in buffers of its own (same values, chunking and nulls)."""
-    return batch.take(pa.array(np.arange(batch.num_rows), pa.int64()))
+    """``batch`` in buffers of its own (same values and nulls); concatenating copies."""
+    columns = [pa.concat_arrays([column, column.slice(0, 0)]) for column in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
 @attrs.define
@@ -113,12 +114,12 @@ class _ParquetWriter:
     def _dictionary_columns(self) -> list[str]:
         """Names of the columns worth dictionary-encoding: the repetitive ones.
 
-        Decided on the first rows, so the choice is the same on every path; dictionary-encoding
-        unique ids only costs time.
+        Decided on the first ``_DICTIONARY_SAMPLE`` rows, so the choice is the same on every
+        path; dictionary-encoding unique ids only costs time.
         """
         if not self.buffer:
             return []
-        first = self.buffer[0]
+        first = self.buffer[0].slice(0, _DICTIONARY_SAMPLE)
         return [
             field.name
             for field, column in zip(self.schema, first.columns, strict=True)
