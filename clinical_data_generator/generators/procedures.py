@@ -225,10 +225,7 @@ def _lab_lines(
 
 def _first_per_encounter(rows: np.ndarray, encounter: np.ndarray) -> np.ndarray:
     """The first of ``rows`` (sorted by ``encounter``) of each encounter."""
-    if rows.size == 0:
-        return rows
-    which = encounter[rows]
-    return rows[np.concatenate([[True], which[1:] != which[:-1]])]
+    return rows[run_ranks(encounter[rows]) == 0]
 
 
 def _vaccine_lines(
