@@ -29,7 +29,14 @@ def read_table(name: str, types: dict[str, pa.DataType] | None = None) -> pa.Tab
     convert = pacsv.ConvertOptions(
         column_types=types or {}, strings_can_be_null=False, quoted_strings_can_be_null=False
     )
-    return pacsv.read_csv(stream, convert_options=convert)
+    # One thread and the C library's allocator: the files are small, and Arrow's own pool
+    # would keep tens of MB of (huge-page) arenas around for the life of the process.
+    return pacsv.read_csv(
+        stream,
+        read_options=pacsv.ReadOptions(use_threads=False),
+        convert_options=convert,
+        memory_pool=pa.system_memory_pool(),
+    )
 
 
 def cumulative(weights: np.ndarray) -> np.ndarray:

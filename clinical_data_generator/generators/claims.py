@@ -11,6 +11,8 @@ batches, replacements and voids are in :mod:`.adjudication` and :mod:`.payments`
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import attrs
 import numpy as np
 import pyarrow as pa
@@ -35,6 +37,10 @@ from .payments import batch_payments, next_payment_day
 from .procedures import ProcedureBlock, ServiceLines, ranks
 
 __all__ = ["BillingBlock", "ClaimGenerator"]
+
+
+_TABLE_ORDER = ("procedures", "claims", "claim_lines", "adjudications", "line_adjudications",
+                "payments")  # fmt: skip
 
 
 @attrs.frozen
@@ -108,6 +114,33 @@ class ClaimGenerator:
 
         ``members`` is the block's ``member_id`` column (coverage rows are grouped by it).
         """
+        parts = self.stream_tables(ctx, members, coverages, visits, chronic, services)
+        early: dict[str, pa.Table] = {}
+        while True:
+            try:
+                name, table = next(parts)
+            except StopIteration as done:
+                bills: BillingBlock = done.value
+                break
+            early[name] = table
+        tables = {"procedures": services.table, **bills.tables, **early}
+        return attrs.evolve(bills, tables={name: tables[name] for name in _TABLE_ORDER})
+
+    def stream_tables(
+        self,
+        ctx: BlockContext,
+        members: pa.Array,
+        coverages: pa.Table,
+        visits: EncounterBlock,
+        chronic: ConditionBlock,
+        services: ProcedureBlock,
+    ) -> Generator[tuple[str, pa.Table], None, BillingBlock]:
+        """:meth:`block` as it goes, for writers that let each table go once written.
+
+        Yields ``claim_lines`` and ``line_adjudications`` as soon as each is built (nothing
+        later needs them), then returns the block with the claims, adjudications and payments
+        tables (``procedures`` is not repeated).
+        """
         rng = stream(ctx.seed, "claims", ctx.block)
         enc = visits.table
         lines = services.lines
@@ -176,6 +209,7 @@ class ClaimGenerator:
         )
         decisions = decide(ctx, facts, denial_rate=self.denial_rate,
                            claim_denial_rate=self.claim_denial_rate)  # fmt: skip
+        del facts  # the line facts are large; free them before the tables are built
         sums = {name: np.rint(np.bincount(cl, weights=getattr(decisions, name), minlength=n)).astype(np.int64)
                 for name in ("allowed", "deductible", "coinsurance", "copay", "contractual",
                              "denied", "paid", "patient_denied")}  # fmt: skip
@@ -227,6 +261,9 @@ class ClaimGenerator:
         claim_lines = line_table(claim_id, claims["member_id"], row_of_line, line_number[line],
                                   lines, line, day, end_day, charge, services,
                                   pointers(dx_count, lines, line, row_of_line))  # fmt: skip
+        del day, end_day, row_of_line, line
+        yield "claim_lines", claim_lines
+        del claim_lines
 
         # Adjudications: A1 of paid originals and replacements, A2 reversals of corrected ones.
         position = np.full(key.size, -1, np.int64)
@@ -258,14 +295,9 @@ class ClaimGenerator:
             adjudications, adj_of_line, a_line, line_number, lines, charge, decisions,
             position[a_line], sign[adj_of_line],
         )  # fmt: skip
-        tables = {
-            "procedures": services.table,
-            "claims": claims,
-            "claim_lines": claim_lines,
-            "adjudications": adjudications,
-            "line_adjudications": line_adjudications,
-            "payments": batches.table,
-        }
+        yield "line_adjudications", line_adjudications
+        del line_adjudications, decisions, position
+        tables = {"claims": claims, "adjudications": adjudications, "payments": batches.table}
         decision = np.full(src.size, -1, np.int64)
         own = a_kind != 1
         decision[a_claim_row[own]] = np.flatnonzero(own)

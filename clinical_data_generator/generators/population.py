@@ -8,7 +8,7 @@ import functools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,9 @@ BILLING_TABLES = ("procedures", "claims", "claim_lines", "adjudications", "line_
 INQUIRY_TABLES = ("eligibility_inquiries", "eligibility_responses", "claim_status_inquiries",
                   "claim_status_responses")  # fmt: skip
 LAB_TABLES = ("diagnostic_reports", "lab_results", "covid_tests")
+# The encounters columns that claims and inquiries read.
+_BILLED_ENCOUNTER_COLUMNS = ("encounter_id", "member_id", "start_date", "place_of_service",
+                             "admission_type", "admission_source", "discharge_status")  # fmt: skip
 BLOCK_TABLES = ("members", "coverages", "encounters", "conditions", *BILLING_TABLES,
                 *INQUIRY_TABLES, "immunizations", *LAB_TABLES)  # fmt: skip
 
@@ -146,10 +149,30 @@ class Population:
     def block(self, index: int, *, tables: Sequence[str] | None = None) -> dict[str, pa.Table]:
         """Generate the member tables of block ``index`` (all, or the ``tables`` named)."""
         wanted = _select(tables, BLOCK_TABLES)
+        self._check_block(index)
+        made = dict(self._block_stream(index, wanted))
+        return {name: made[name] for name in wanted}
+
+    def _check_block(self, index: int) -> None:
         if not 0 <= index < self.block_count:
             raise InvalidArgumentError(
                 "block", index, f"an integer from 0 to {self.block_count - 1}"
             )
+
+    def _block_stream(self, index: int, wanted: tuple[str, ...]) -> Iterator[tuple[str, pa.Table]]:
+        """The ``wanted`` tables of block ``index`` (pins applied), each once it is final.
+
+        Each stage lets go of what later stages do not need, so a consumer that writes and
+        forgets every table as it arrives (``write``) holds far less than the whole block.
+        The tables are the same as :meth:`block` returns, in a different order.
+        """
+        for name, table in self._stages(index, wanted):
+            if name in wanted:
+                yield name, apply_pins({name: table}, self.pins)[name]
+            del table
+
+    def _stages(self, index: int, wanted: tuple[str, ...]) -> Iterator[tuple[str, pa.Table]]:
+        """Every table the ``wanted`` ones need, in the order the stages make them."""
         first = index * BLOCK_MEMBERS
         ctx = BlockContext(
             seed=self.seed,
@@ -159,6 +182,7 @@ class Population:
             as_of=self.as_of,
             reference=self.reference(),
         )
+
         members = self.member_generator.block(ctx)
         # What each wanted table needs: conditions hold the encounters' acute problems, and
         # encounters need coverage rows and the chronic conditions.
@@ -169,7 +193,6 @@ class Population:
         # Immunizations link to the vaccination encounters their doses create.
         events = any(name in wanted for name in ("encounters", "conditions", "immunizations"))
         events = events or labs
-        events = events or billing
         coverages = self.coverage_generator.block(
             ctx,
             members,
@@ -180,55 +203,80 @@ class Population:
         plan_ids = ctx.reference.plan_ids.take(
             pa.array(coverages.current_plan_row[members.households.household])
         )
-        table = members.table.set_column(
-            members.table.schema.get_field_index("plan_id"),
-            members.table.schema.field("plan_id"),
-            plan_ids,
+        yield (
+            "members",
+            members.table.set_column(
+                members.table.schema.get_field_index("plan_id"),
+                members.table.schema.field("plan_id"),
+                plan_ids,
+            ),
         )
-        out = {"members": table}
         if coverages.table is not None:
-            out["coverages"] = coverages.table
-        if events:
-            assert coverages.table is not None
-            doses = self.immunization_generator.block(ctx, members, coverages.table)
-            window = self.encounter_generator.window_start(ctx.as_of)
-            shots = _vaccination_visits(ctx, members, doses, window)
-            cohort = self.member_generator.conditions
-            chronic = self.condition_generator.block(ctx, members, required=cohort)
-            visits = self.encounter_generator.block(
-                ctx, members, coverages.table, chronic, shots.visits
-            )
-            dose_encounter = _dose_encounters(visits, shots)
-            out["immunizations"] = doses.set_column(
+            yield "coverages", coverages.table
+        if not events:
+            return
+        coverage_rows = coverages.table
+        assert coverage_rows is not None
+        doses = self.immunization_generator.block(ctx, members, coverage_rows)
+        window = self.encounter_generator.window_start(ctx.as_of)
+        shots = _vaccination_visits(ctx, members, doses, window)
+        cohort = self.member_generator.conditions
+        chronic = self.condition_generator.block(ctx, members, required=cohort)
+        visits = self.encounter_generator.block(ctx, members, coverage_rows, chronic, shots.visits)
+        dose_encounter = _dose_encounters(visits, shots)
+        del shots
+        yield (
+            "immunizations",
+            doses.set_column(
                 doses.schema.get_field_index("encounter_id"),
                 doses.schema.field("encounter_id"),
                 arrow.optional(visits.table["encounter_id"].combine_chunks(), dose_encounter),
-            )
-            out["encounters"] = visits.table
-            out["conditions"] = _merge_conditions(chronic.table, visits.acute, members.table)
-            if labs:
-                tests = self.lab_generator.block(
-                    ctx, members, visits.table, out["conditions"], known=(visits, chronic)
-                )
-                out["diagnostic_reports"] = tests.reports
-                out["lab_results"] = tests.results
-                out["covid_tests"] = tests.covid_tests
-            if billing:
-                services = procedures(
-                    ctx, members, visits, doses, dose_encounter, lab_orders=tests.orders
-                )
-                member_ids = members.table["member_id"].combine_chunks()
-                bills = self.claim_generator.block(
-                    ctx, member_ids, coverages.table, visits, chronic, services
-                )
-                out.update(bills.tables)
-                if inquiries:
-                    out.update(
-                        self.inquiry_generator.block(
-                            ctx, member_ids, coverages.table, visits, bills
-                        )
-                    )
-        return apply_pins({name: out[name] for name in wanted}, self.pins)
+            ),
+        )
+        yield "encounters", visits.table
+        conditions = _merge_conditions(chronic.table, visits.acute, members.table)
+        yield "conditions", conditions
+        if not labs:
+            return
+        tests = self.lab_generator.block(
+            ctx, members, visits.table, conditions, known=(visits, chronic)
+        )
+        del conditions
+        yield "diagnostic_reports", tests.reports
+        yield "lab_results", tests.results
+        yield "covid_tests", tests.covid_tests
+        lab_orders = tests.orders
+        del tests
+        if not billing:
+            return
+        services = procedures(ctx, members, visits, doses, dose_encounter, lab_orders=lab_orders)
+        del doses, dose_encounter, lab_orders
+        yield "procedures", services.table
+        # Billing needs few of the encounter and procedure columns: keep only those.
+        services = attrs.evolve(services, table=services.table.select(["procedure_id"]))
+        visits = attrs.evolve(
+            visits,
+            table=visits.table.select(_BILLED_ENCOUNTER_COLUMNS),
+            acute=visits.acute.slice(0, 0),
+        )
+        member_ids = members.table["member_id"].combine_chunks()
+        steps = self.claim_generator.stream_tables(
+            ctx, member_ids, coverage_rows, visits, chronic, services
+        )
+        del services, chronic
+        bills = yield from steps  # the tables nothing later needs come as soon as they are built
+        del steps
+        found = (
+            self.inquiry_generator.block(ctx, member_ids, coverage_rows, visits, bills)
+            if inquiries
+            else {}
+        )
+        del visits, coverages, coverage_rows, members
+        made = {**bills.tables, **found}
+        del bills, found
+        while made:  # hand over each table and forget it
+            name = next(iter(made))
+            yield name, made.pop(name)
 
     def iter_blocks(
         self,
@@ -242,11 +290,35 @@ class Population:
 
         At most ``2 * workers`` blocks are in flight, so memory stays flat for any size.
         """
+        order = _select(tables, BLOCK_TABLES)
+        for block_tables in self._streams(
+            blocks, workers=workers, on_block=on_block, tables=tables
+        ):
+            made = dict(block_tables)
+            yield {name: made[name] for name in order}
+
+    def _streams(
+        self,
+        blocks: range | None = None,
+        *,
+        workers: int = 1,
+        on_block: Callable[[int], None] | None = None,
+        tables: Sequence[str] | None = None,
+    ) -> Iterator[Iterable[tuple[str, pa.Table]]]:
+        """Like :meth:`iter_blocks`, but each block as ``(name, table)`` pairs.
+
+        With one worker the pairs come straight from the generators, table by table, so a
+        consumer that lets each table go keeps memory low; the next block starts only after
+        the previous one's pairs are exhausted.
+        """
         blocks = range(self.block_count) if blocks is None else blocks
         validation.integer("workers", workers, 1, 256)
+        for b in blocks:
+            self._check_block(b)
         if workers == 1 or len(blocks) <= 1:
+            wanted = _select(tables, BLOCK_TABLES)
             for b in blocks:
-                yield self.block(b, tables=tables)
+                yield self._block_stream(b, wanted)
                 if on_block:
                     on_block(b)
             return
@@ -264,7 +336,7 @@ class Population:
                 nxt = next(todo, None)
                 if nxt is not None:
                     pending.append((nxt, pool.submit(_run_block, self, nxt, tables)))
-                yield result
+                yield result.items()
                 if on_block:
                     on_block(b)
 
@@ -341,7 +413,7 @@ class Population:
         generated = tuple(name for name in BLOCK_TABLES if name in block_names or name in documents)
         reference = self.reference().tables
         schemas = {name: arrow_schema(MODELS[name]) for name in (*reference_names, *block_names)}
-        blocks = self.iter_blocks(workers=workers, on_block=on_block, tables=generated)
+        blocks = self._streams(workers=workers, on_block=on_block, tables=generated)
         return write_output(target, formats, schemas, reference, blocks, self.info())
 
 

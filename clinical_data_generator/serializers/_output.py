@@ -109,14 +109,16 @@ def write_output(
     formats: Sequence[str | AnySerializer] | str,
     schemas: Mapping[str, pa.Schema],
     reference: Mapping[str, pa.Table],
-    blocks: Iterable[Mapping[str, pa.Table]],
+    blocks: Iterable[Mapping[str, pa.Table] | Iterable[tuple[str, pa.Table]]],
     info: Mapping[str, object],
 ) -> dict[str, Any]:
     """Write every format under ``target``; return the manifest.
 
     ``schemas`` names the tables that table formats write (population-wide tables come from
-    ``reference``, the others from each block). Document formats get ``reference`` once and
-    every block's tables in order.
+    ``reference``, the others from each block). A block is a mapping or an iterable of
+    ``(name, table)`` pairs; table formats write each table as it arrives, so a block given
+    as pairs from a generator need never be whole in memory. Document formats get
+    ``reference`` once and every block's tables in order.
     """
     serializers = normalise_formats(formats)
     fs, root = _filesystem(target)
@@ -141,21 +143,27 @@ def write_output(
                 streams.append(stream)
                 writers[(fmt, table)] = (serializer.open(stream, schema), stream, rel)
 
-        def table_rows(tables: Mapping[str, pa.Table]) -> None:
-            for table in schemas:
-                if table in tables:
-                    rows[table] += tables[table].num_rows
-                    for batch in tables[table].to_batches():
-                        for (_, name), (writer, _, _) in writers.items():
-                            if name == table:
-                                writer.write(batch)
+        def table_rows(table: str, data: pa.Table) -> None:
+            if table in schemas:
+                rows[table] += data.num_rows
+                for batch in data.to_batches():
+                    for (_, name), (writer, _, _) in writers.items():
+                        if name == table:
+                            writer.write(batch)
 
-        table_rows(reference)
+        for table, data in reference.items():
+            table_rows(table, data)
         for block in blocks:
-            table_rows(block)
+            kept: dict[str, pa.Table] = {}
+            pairs = block.items() if isinstance(block, Mapping) else block
+            for table, data in pairs:
+                table_rows(table, data)
+                if documents:
+                    kept[table] = data
+                del data  # a table-only write forgets each table once written
             for _, document, _ in documents:
-                document.write_block(block)
-            del block  # let the block go before the next one is generated
+                document.write_block(kept)
+            del block, pairs, kept  # let the block go before the next one is generated
         files = []
         for (fmt, table), (writer, stream, rel) in writers.items():
             writer.close()

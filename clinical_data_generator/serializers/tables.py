@@ -18,6 +18,9 @@ import pyarrow.parquet as pq
 from ._registry import TableWriter, register
 
 PARQUET_ROW_GROUP = 65_536
+# Parquet encoding buffers come from the C library's allocator, like numpy's arrays: memory the
+# generators free between blocks is then reused for writing instead of growing a second heap.
+_WRITER_POOL = pa.system_memory_pool()
 _DICTIONARY_SAMPLE = 16_384  # rows whose distinct values decide a column's dictionary encoding
 
 
@@ -87,7 +90,10 @@ class _JSONWriter:
 
 def _copy(batch: pa.RecordBatch) -> pa.RecordBatch:
     """``batch`` in buffers of its own (same values and nulls); concatenating copies."""
-    columns = [pa.concat_arrays([column, column.slice(0, 0)]) for column in batch.columns]
+    columns = [
+        pa.concat_arrays([column, column.slice(0, 0)], memory_pool=_WRITER_POOL)
+        for column in batch.columns
+    ]
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
@@ -108,6 +114,7 @@ class _ParquetWriter:
                 self.schema,
                 compression="zstd",
                 use_dictionary=self._dictionary_columns(),
+                memory_pool=_WRITER_POOL,
             )
         return self.writer
 
@@ -129,17 +136,22 @@ class _ParquetWriter:
     def write(self, batch: pa.RecordBatch) -> None:
         self.buffer.append(batch)
         self.buffered += batch.num_rows
-        while self.buffered >= PARQUET_ROW_GROUP:
+        if self.buffered >= PARQUET_ROW_GROUP:
             self._flush(PARQUET_ROW_GROUP)
 
     def _flush(self, rows: int) -> None:
+        """Write every whole group of ``rows`` buffered rows; keep (a copy of) the rest."""
         table = pa.Table.from_batches(self.buffer, schema=self.schema)
-        head, rest = table.slice(0, rows), table.slice(rows)
-        # Rows arrive in per-block batches on every path (streaming or from a Dataset), so the
-        # chunk layout of a row group, and with it the bytes, is the same whatever the workers.
-        self._writer().write_table(head, row_group_size=rows)
-        # The rest are slices of whole block tables: copy them, or they keep every buffer of
-        # the block alive until the next row group is written.
+        done = 0
+        while table.num_rows - done >= rows:
+            # Rows arrive in per-block batches on every path (streaming or from a Dataset), so
+            # the chunk layout of a row group, and with it the bytes, is the same whatever the
+            # workers.
+            self._writer().write_table(table.slice(done, rows), row_group_size=rows)
+            done += rows
+        rest = table.slice(done)
+        # The rest are slices of whole block tables: copy them (once), or they keep every
+        # buffer of the block alive until the next row group is written.
         self.buffer = [_copy(batch) for batch in rest.to_batches()]
         self.buffered = rest.num_rows
 
