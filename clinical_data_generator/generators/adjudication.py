@@ -110,24 +110,30 @@ def decide(
     n = facts.billed.size
     claims = int(facts.claim.max(initial=-1)) + 1
     claim_denied = (rng.random(claims) < claim_denial_rate)[facts.claim]
-    reason_of_claim = np.searchsorted(np.cumsum(weight) / weight.sum(), rng.random(claims))
-    reason = np.where(claim_denied, reason_of_claim[facts.claim],
-                      np.searchsorted(np.cumsum(weight) / weight.sum(), rng.random(n)))  # fmt: skip
-    reason = np.minimum(reason, weight.size - 1)
+    claim_draw = rng.random(claims)
+    line_draw = rng.random(n)
     line_denied = claim_denied | (rng.random(n) < denial_rate)
+    # A reason for each denied line: its claim's when the whole claim is denied, else its own.
+    cum = np.cumsum(weight) / weight.sum()
+    denied_rows = np.flatnonzero(line_denied)
+    draw = np.where(
+        claim_denied[denied_rows], claim_draw[facts.claim[denied_rows]], line_draw[denied_rows]
+    )
+    reason = np.full(n, -1, np.int64)
+    reason[denied_rows] = np.minimum(np.searchsorted(cum, draw), weight.size - 1)
     uncovered = ~facts.covered
     denied_line = uncovered | line_denied
-    carc = pc.if_else(
-        pa.array(uncovered),
-        arrow.codes(("27", "26"), facts.before_coverage.astype(np.int64)),
-        carc_codes.take(pa.array(reason, pa.int64(), mask=~line_denied)),
+    # Uncovered lines: CARC 27 (after coverage ended) or 26 (before it began), RARC N30.
+    before = facts.before_coverage.astype(np.int64)
+    carc = arrow.optional(
+        pa.concat_arrays([carc_codes, pa.array(["27", "26"])]),
+        np.where(uncovered, len(carc_codes) + before, reason),
     )
-    rarc = pc.if_else(
-        pa.array(uncovered),
-        pa.scalar(NO_COVERAGE_RARC),
-        rarc_codes.take(pa.array(reason, pa.int64(), mask=~line_denied)),
+    rarc = arrow.optional(
+        pa.concat_arrays([rarc_codes, pa.array([NO_COVERAGE_RARC])]),
+        np.where(uncovered, len(rarc_codes), reason),
     )
-    patient_owes = uncovered | (line_denied & patient_group[reason])
+    patient_owes = uncovered | (line_denied & patient_group[np.maximum(reason, 0)])
     allowed = np.where(denied_line, 0, allowed)
 
     # Cost sharing in service-date order per member and calendar year.
@@ -140,8 +146,7 @@ def decide(
                                    plan_cols["copay_emergency"]])  # fmt: skip
     copay_due = copay_table[facts.plan, facts.copay_kind]
     # Preventive services and vaccines cost the member nothing (ACA preventive coverage).
-    preventive = np.isin(facts.category, [billing_data.CATEGORIES.index(c)
-                                          for c in ("preventive", "vaccine", "vaccine_admin")])  # fmt: skip
+    preventive = _in_categories(facts.category, ("preventive", "vaccine", "vaccine_admin"))
     copay_line = (copay_due > 0) & ~denied_line & ~preventive
     copay = np.where(copay_line, np.minimum(copay_due, allowed), 0)
     eligible = np.where(~denied_line & ~preventive & ~copay_line, allowed, 0)
@@ -187,6 +192,13 @@ def decide(
         rarc=rarc,
         patient_denied=np.where(patient_owes, denied, 0),
     )
+
+
+def _in_categories(category: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """Whether each ``category`` (a row of ``CATEGORIES``, or -1 for none) is one of ``names``."""
+    wanted = np.zeros(len(billing_data.CATEGORIES) + 1, bool)
+    wanted[[billing_data.CATEGORIES.index(name) + 1 for name in names]] = True
+    return wanted[category + 1]
 
 
 def _group_cumsum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -209,7 +209,8 @@ class ClaimGenerator:
         )
         decisions = decide(ctx, facts, denial_rate=self.denial_rate,
                            claim_denial_rate=self.claim_denial_rate)  # fmt: skip
-        del facts  # the line facts are large; free them before the tables are built
+        # The line facts and the line columns only they used are large: free them first.
+        del facts, fee, code, drg, institutional, new
         sums = {name: np.rint(np.bincount(cl, weights=getattr(decisions, name), minlength=n)).astype(np.int64)
                 for name in ("allowed", "deductible", "coinsurance", "copay", "contractual",
                              "denied", "paid", "patient_denied")}  # fmt: skip
@@ -218,6 +219,7 @@ class ClaimGenerator:
         ).astype(np.int64)
         open_lines = np.bincount(cl, weights=decisions.denied == 0, minlength=n)
         denied_whole = final & (open_lines == 0)
+        del cl, keep
 
         # Later corrections of paid claims: replacements (7) and voids (8).
         u = rng.random(n)
@@ -248,6 +250,7 @@ class ClaimGenerator:
         )  # fmt: skip
         original_id = arrow.when(seq == 2, original_id)
         line_count = np.minimum(np.bincount(claim_of_line, minlength=n), _MAX_LINES)
+        del claim_of_line
         claims, dx_count = claim_table(
             ctx, enc, coverages, chronic, src, c_enc, c_type, span, covered, billing,
             visits, services, frequency, np.where(seq == 1, received[src], received2[src]),

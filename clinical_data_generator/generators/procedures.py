@@ -133,11 +133,15 @@ def procedures(
     if lab_orders is not None:
         line_parts.append(_lab_lines(lab_orders, visits, start, line_parts[0]))
     every = {name: np.concatenate([part[name] for part in line_parts]) for name in line_parts[0]}
+    # Let the drawn columns go before sorting copies them once more (they are block-sized).
+    del parts, drawn, line_parts, encounter, order, option, count, line, code, claim_type
+    del modifier, revenue, units, day, end_day, per_day, em
     sort = stable_order(every["encounter"], every["claim_type"], every["order"])
     encounter, claim_type, code, revenue, modifier, units, day, end_day, immunization = (
         every[name][sort] for name in ("encounter", "claim_type", "code", "revenue", "modifier",
                                        "units", "day", "end_day", "immunization")
     )  # fmt: skip
+    del every, sort
 
     drg, surgical_code = _drgs(rng, enc, stays)
     imm_ids = doses["immunization_id"].combine_chunks() if doses is not None else None
