@@ -39,6 +39,10 @@ from .procedures import ProcedureBlock, ServiceLines, ranks
 __all__ = ["BillingBlock", "ClaimGenerator"]
 
 
+# What adjudication and the claim-status inquiries read of claims and adjudications.
+_CLAIM_COLUMNS_READ_LATER = ("claim_id", "member_id", "payer_id", "billing_provider_id",
+                             "total_billed")  # fmt: skip
+_ADJUDICATION_COLUMNS_READ_LATER = ("paid_amount", "payer_claim_control_number")
 _TABLE_ORDER = ("procedures", "claims", "claim_lines", "adjudications", "line_adjudications",
                 "payments")  # fmt: skip
 
@@ -47,7 +51,10 @@ _TABLE_ORDER = ("procedures", "claims", "claim_lines", "adjudications", "line_ad
 class BillingBlock:
     """The claims-family tables of a block, plus numeric arrays the inquiries are built from.
 
-    ``claim_*`` arrays follow the ``claims`` rows, ``adj_*`` the ``adjudications`` rows.
+    ``claim_*`` arrays follow the ``claims`` rows, ``adj_*`` the ``adjudications`` rows. From
+    :meth:`ClaimGenerator.block`, ``tables`` holds every claims-family table; as returned by
+    :meth:`ClaimGenerator.stream_tables`, which has already yielded them, it keeps only the
+    columns of ``claims``, ``adjudications`` and ``payments`` the inquiries read.
     """
 
     tables: dict[str, pa.Table]
@@ -115,15 +122,14 @@ class ClaimGenerator:
         ``members`` is the block's ``member_id`` column (coverage rows are grouped by it).
         """
         parts = self.stream_tables(ctx, members, coverages, visits, chronic, services)
-        early: dict[str, pa.Table] = {}
+        tables = {"procedures": services.table}
         while True:
             try:
                 name, table = next(parts)
             except StopIteration as done:
                 bills: BillingBlock = done.value
                 break
-            early[name] = table
-        tables = {"procedures": services.table, **bills.tables, **early}
+            tables[name] = table
         return attrs.evolve(bills, tables={name: tables[name] for name in _TABLE_ORDER})
 
     def stream_tables(
@@ -137,9 +143,9 @@ class ClaimGenerator:
     ) -> Generator[tuple[str, pa.Table], None, BillingBlock]:
         """:meth:`block` as it goes, for writers that let each table go once written.
 
-        Yields ``claim_lines`` and ``line_adjudications`` as soon as each is built (nothing
-        later needs them), then returns the block with the claims, adjudications and payments
-        tables (``procedures`` is not repeated).
+        Yields each claims-family table but ``procedures`` (the caller's) as soon as it is
+        final, then returns the block with only the columns the inquiries read left in
+        ``tables`` (``claims``, ``adjudications``, ``payments``).
         """
         rng = stream(ctx.seed, "claims", ctx.block)
         enc = visits.table
@@ -267,6 +273,8 @@ class ClaimGenerator:
         del day, end_day, row_of_line, line
         yield "claim_lines", claim_lines
         del claim_lines
+        yield "claims", claims
+        claims = claims.select(_CLAIM_COLUMNS_READ_LATER)
 
         # Adjudications: A1 of paid originals and replacements, A2 reversals of corrected ones.
         position = np.full(key.size, -1, np.int64)
@@ -287,6 +295,7 @@ class ClaimGenerator:
         a_paid_on = np.where(a_kind == 0, paid_on[a_src], paid_on2[a_src])
         batches = batch_payments(ctx, ctx.reference.plan_payer[plan[a_src]], billing[a_src],
                                  a_paid_on, sign * sums["paid"][a_src])  # fmt: skip
+        yield "payments", batches.table
         adjudications = adjudication_table(
             ctx, claim_id, claims, a_src, a_kind, a_claim_row, sign, a_decided, sums, billed_sum,
             denied_whole, batches,
@@ -300,6 +309,8 @@ class ClaimGenerator:
         )  # fmt: skip
         yield "line_adjudications", line_adjudications
         del line_adjudications, decisions, position
+        yield "adjudications", adjudications
+        adjudications = adjudications.select(_ADJUDICATION_COLUMNS_READ_LATER)
         tables = {"claims": claims, "adjudications": adjudications, "payments": batches.table}
         decision = np.full(src.size, -1, np.int64)
         own = a_kind != 1

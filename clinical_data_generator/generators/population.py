@@ -264,19 +264,12 @@ class Population:
             ctx, member_ids, coverage_rows, visits, chronic, services
         )
         del services, chronic
-        bills = yield from steps  # the tables nothing later needs come as soon as they are built
+        bills = yield from steps  # each claims-family table as soon as it is final
         del steps
-        found = (
-            self.inquiry_generator.block(ctx, member_ids, coverage_rows, visits, bills)
-            if inquiries
-            else {}
-        )
-        del visits, coverages, coverage_rows, members
-        made = {**bills.tables, **found}
-        del bills, found
-        while made:  # hand over each table and forget it
-            name = next(iter(made))
-            yield name, made.pop(name)
+        if inquiries:
+            yield from self.inquiry_generator.block(
+                ctx, member_ids, coverage_rows, visits, bills
+            ).items()
 
     def iter_blocks(
         self,

@@ -35,15 +35,19 @@ def test_the_stream_gives_only_the_wanted_tables() -> None:
     assert streamed["claim_lines"].equals(pop.block(0, tables=["claim_lines"])["claim_lines"])
 
 
-def test_tables_written_before_the_claims_are_not_kept_by_the_stream() -> None:
+_DONE_BEFORE_INQUIRIES = ("claims", "claim_lines", "adjudications", "line_adjudications")
+
+
+def test_tables_written_before_later_steps_are_not_kept_by_the_stream() -> None:
     pop = cdg.Population(500, seed=2)
     seen: dict[str, weakref.ref[pa.Table]] = {}
-    alive_at_claim_lines: list[str] = []
+    alive: dict[str, list[str]] = {}
+    checks = {"claim_lines": _DONE_BEFORE_CLAIMS, "eligibility_inquiries": _DONE_BEFORE_INQUIRIES}
     for name, table in pop._block_stream(0, BLOCK_TABLES):
-        if name == "claim_lines":
+        if name in checks:
             gc.collect()
-            alive_at_claim_lines = [n for n in _DONE_BEFORE_CLAIMS if seen[n]() is not None]
+            alive[name] = [n for n in checks[name] if seen[n]() is not None]
         seen[name] = weakref.ref(table)
         del table  # what a writer does once the table is written
-    assert set(_DONE_BEFORE_CLAIMS) <= set(seen)
-    assert alive_at_claim_lines == []
+    assert set(_DONE_BEFORE_CLAIMS) | set(_DONE_BEFORE_INQUIRIES) <= set(seen)
+    assert alive == {"claim_lines": [], "eligibility_inquiries": []}
