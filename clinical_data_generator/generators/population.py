@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import multiprocessing
 import os
+import shutil
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -28,6 +29,7 @@ from ..models import MODELS, arrow_schema
 from ..serializers._output import needed_tables, write_output
 from ..serializers._registry import AnySerializer
 from ._context import BlockContext, Reference
+from ._handover import Handed, hand_over, spill_directory, take_over
 from ._pins import Pins, apply_pins, to_pins
 from .claims import ClaimGenerator
 from .conditions import ConditionGenerator
@@ -316,22 +318,27 @@ class Population:
                     on_block(b)
             return
         context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: deque[tuple[int, cf.Future[dict[str, pa.Table]]]] = deque()
-            todo = iter(blocks)
-            for b in todo:
-                pending.append((b, pool.submit(_run_block, self, b, tables)))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                b, future = pending.popleft()
-                result = future.result()
-                nxt = next(todo, None)
-                if nxt is not None:
-                    pending.append((nxt, pool.submit(_run_block, self, nxt, tables)))
-                yield result.items()
-                if on_block:
-                    on_block(b)
+        directory = spill_directory(workers)
+        try:
+            with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                pending: deque[tuple[int, cf.Future[Handed]]] = deque()
+                todo = iter(blocks)
+                for b in todo:
+                    pending.append((b, pool.submit(_run_block, self, b, tables, directory)))
+                    if len(pending) >= 2 * workers:
+                        break
+                while pending:
+                    b, future = pending.popleft()
+                    result = take_over(future.result())
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending.append((nxt, pool.submit(_run_block, self, nxt, tables, directory)))
+                    yield result
+                    del result
+                    if on_block:
+                        on_block(b)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
 
     def options(self) -> dict[str, object]:
         """The options that determine the output, as JSON-ready values (for the manifest)."""
@@ -417,9 +424,9 @@ def _concat(tables: list[pa.Table], name: str) -> pa.Table:
 
 
 def _run_block(
-    population: Population, index: int, tables: Sequence[str] | None
-) -> dict[str, pa.Table]:
-    return population.block(index, tables=tables)
+    population: Population, index: int, tables: Sequence[str] | None, directory: str
+) -> Handed:
+    return hand_over(population.block(index, tables=tables), directory, index)
 
 
 def _merge_conditions(chronic: pa.Table, acute: pa.Table, members: pa.Table) -> pa.Table:
