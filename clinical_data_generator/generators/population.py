@@ -184,7 +184,6 @@ class Population:
             as_of=self.as_of,
             reference=self.reference(),
         )
-
         members = self.member_generator.block(ctx)
         # What each wanted table needs: conditions hold the encounters' acute problems, and
         # encounters need coverage rows and the chronic conditions.
