@@ -52,8 +52,8 @@ class BillingBlock:
     """The claims-family tables of a block, plus numeric arrays the inquiries are built from.
 
     ``claim_*`` arrays follow the ``claims`` rows, ``adj_*`` the ``adjudications`` rows. From
-    :meth:`ClaimGenerator.block`, ``tables`` holds every claims-family table; as returned by
-    :meth:`ClaimGenerator.stream_tables`, which has already yielded them, it keeps only the
+    :meth:`ClaimGenerator.block`, ``tables`` holds every claims-family table; from the
+    streaming path ``Population.write`` uses, which has already handed them over, only the
     columns of ``claims``, ``adjudications`` and ``payments`` the inquiries read.
     """
 
@@ -121,7 +121,7 @@ class ClaimGenerator:
 
         ``members`` is the block's ``member_id`` column (coverage rows are grouped by it).
         """
-        parts = self.stream_tables(ctx, members, coverages, visits, chronic, services)
+        parts = self._stream_tables(ctx, members, coverages, visits, chronic, services)
         tables = {"procedures": services.table}
         while True:
             try:
@@ -132,7 +132,7 @@ class ClaimGenerator:
             tables[name] = table
         return attrs.evolve(bills, tables={name: tables[name] for name in _TABLE_ORDER})
 
-    def stream_tables(
+    def _stream_tables(
         self,
         ctx: BlockContext,
         members: pa.Array,

@@ -261,7 +261,7 @@ class Population:
             acute=visits.acute.slice(0, 0),
         )
         member_ids = members.table["member_id"].combine_chunks()
-        steps = self.claim_generator.stream_tables(
+        steps = self.claim_generator._stream_tables(
             ctx, member_ids, coverage_rows, visits, chronic, services
         )
         del services, chronic
