@@ -46,11 +46,14 @@ def test_when_files_cannot_be_written_the_tables_travel_themselves(tmp_path: Pat
     assert dict(_handover.take_over(handed)) == tables
 
 
-def test_the_spill_directory_is_new_and_private(tmp_path: Path) -> None:
+def test_the_spill_directory_is_new_and_private() -> None:
     first, second = _handover.spill_directory(1), _handover.spill_directory(1)
     try:
         assert first != second
         assert os.path.isdir(first) and os.listdir(first) == []
+        assert os.path.basename(first).startswith(f"cdg-blocks-{os.getpid()}-")
+        if os.name == "posix":
+            assert os.stat(first).st_mode & 0o077 == 0  # no one else may read the blocks
     finally:
         os.rmdir(first)
         os.rmdir(second)
